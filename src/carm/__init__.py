@@ -1,0 +1,53 @@
+"""carm: Canadian customs for software.
+
+Tariff classification, landed-cost estimates, the Accounts Receivable Ledger, delegation of
+authority, Commercial Accounting Declarations and rulings, modelled on the CBSA's CARM system.
+
+This module is the public surface: everything listed in ``__all__`` is supported API. Importing
+``carm`` loads no data; each data set loads on first use, once.
+"""
+
+from carm import calendar, errors, identifiers, money, serialization
+from carm._version import __version__
+from carm.calendar import BillingCycle, BillingPeriod, BusinessCalendar, billing_period
+from carm.errors import (
+    CarmError,
+    CurrencyMismatch,
+    ErrorCollector,
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    InvalidType,
+    ValidationError,
+    ValidationErrors,
+)
+from carm.money import DEFAULT_ROUNDING, Money, RoundingPolicy, format_money, round_amount
+
+__all__ = [
+    "DEFAULT_ROUNDING",
+    "BillingCycle",
+    "BillingPeriod",
+    "BusinessCalendar",
+    "CarmError",
+    "CurrencyMismatch",
+    "ErrorCollector",
+    "InvalidChecksum",
+    "InvalidComponent",
+    "InvalidFormat",
+    "InvalidLength",
+    "InvalidType",
+    "Money",
+    "RoundingPolicy",
+    "ValidationError",
+    "ValidationErrors",
+    "__version__",
+    "billing_period",
+    "calendar",
+    "errors",
+    "format_money",
+    "identifiers",
+    "money",
+    "round_amount",
+    "serialization",
+]
