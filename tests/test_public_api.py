@@ -16,6 +16,8 @@ PUBLIC_MODULES = [
     "carm.identifiers.transaction_number",
     "carm.money",
     "carm.serialization",
+    "carm.tariff",
+    "carm.tariff.rates",
 ]
 
 

@@ -7,7 +7,7 @@ This module is the public surface: everything listed in ``__all__`` is supported
 ``carm`` loads no data; each data set loads on first use, once.
 """
 
-from carm import calendar, errors, identifiers, money, serialization
+from carm import calendar, errors, identifiers, money, serialization, tariff
 from carm._version import __version__
 from carm.calendar import BillingCycle, BillingPeriod, BusinessCalendar, billing_period
 from carm.errors import (
@@ -19,6 +19,8 @@ from carm.errors import (
     InvalidFormat,
     InvalidLength,
     InvalidType,
+    MissingQuantity,
+    UnknownCode,
     ValidationError,
     ValidationErrors,
 )
@@ -37,8 +39,10 @@ __all__ = [
     "InvalidFormat",
     "InvalidLength",
     "InvalidType",
+    "MissingQuantity",
     "Money",
     "RoundingPolicy",
+    "UnknownCode",
     "ValidationError",
     "ValidationErrors",
     "__version__",
@@ -50,4 +54,5 @@ __all__ = [
     "money",
     "round_amount",
     "serialization",
+    "tariff",
 ]

@@ -9,7 +9,9 @@
      │    ├── InvalidLength                too short or too long
      │    ├── InvalidChecksum              the check digit does not match
      │    ├── InvalidComponent             a part is not one of the known values
-     │    │                                (program identifier, currency, locale...)
+     │    │    │                           (program identifier, currency, locale...)
+     │    │    └── UnknownCode (LookupError) a well-formed code that does not exist (no such heading)
+     │    ├── MissingQuantity              a rate needs a quantity in a unit that was not given
      │    └── CurrencyMismatch             amounts in different currencies were combined
      └── ValidationErrors (ExceptionGroup) many ValidationErrors collected in one pass
 
@@ -43,6 +45,8 @@ __all__ = [
     "InvalidFormat",
     "InvalidLength",
     "InvalidType",
+    "MissingQuantity",
+    "UnknownCode",
     "ValidationError",
     "ValidationErrors",
 ]
@@ -146,6 +150,18 @@ class InvalidComponent(ValidationError):
     """A part of the value is not one of the known values."""
 
     default_message = "has an invalid component"
+
+
+class UnknownCode(InvalidComponent, LookupError):
+    """A well-formed code that does not exist where it was looked up (no such heading, say)."""
+
+    default_message = "does not exist"
+
+
+class MissingQuantity(ValidationError):
+    """A rate needs a quantity in a unit of measure that the caller did not give."""
+
+    default_message = "quantity needed"
 
 
 class CurrencyMismatch(ValidationError):
