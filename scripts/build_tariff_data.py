@@ -86,7 +86,9 @@ def build(shared: Path) -> None:
             if row["hscode"] == "TOTAL":
                 continue
             parent = "" if row["parent"] == "TOTAL" else row["parent"]
-            hs_rows.append([row["hscode"], row["level"], parent, row["section"], row["description"]])
+            hs_rows.append(
+                [row["hscode"], row["level"], parent, row["section"], row["description"]]
+            )
     _write_gz(OUT / HS["file"], ["hscode", "level", "parent", "section", "description"], hs_rows)
 
     with (shared / "harmonized_system" / "sections.csv").open(encoding="utf-8-sig") as handle:
@@ -95,11 +97,15 @@ def build(shared: Path) -> None:
     with (shared / "code_lists" / "cbsa_tariff_treatments.csv").open(encoding="utf-8") as handle:
         (OUT / "treatments.csv").write_text(handle.read(), encoding="utf-8")
 
-    editions = {"tariff": [EDITION], "hs": HS, "treatments": {
-        "file": "treatments.csv",
-        "source": "shared/data/code_lists/cbsa_tariff_treatments.csv (CBSA D-memoranda; "
-        "see reference/duty-and-tax-rules.md section 3); the CPUKT code is not confirmed",
-    }}
+    editions = {
+        "tariff": [EDITION],
+        "hs": HS,
+        "treatments": {
+            "file": "treatments.csv",
+            "source": "shared/data/code_lists/cbsa_tariff_treatments.csv (CBSA D-memoranda; "
+            "see reference/duty-and-tax-rules.md section 3); the CPUKT code is not confirmed",
+        },
+    }
     (OUT / "editions.json").write_text(json.dumps(editions, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {len(tariff_rows)} tariff rows and {len(hs_rows)} HS rows to {OUT}")
 

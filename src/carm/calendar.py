@@ -54,7 +54,6 @@ from types import MappingProxyType
 from typing import Final, Protocol
 
 import attrs
-import holidays
 from dateutil.relativedelta import relativedelta
 
 from carm.errors import InvalidComponent, InvalidFormat, InvalidType
@@ -134,6 +133,8 @@ def _frozen_table(table: Mapping[tuple[int, int], date]) -> Mapping[tuple[int, i
 
 @cache
 def _holidays(province: str | None, year: int) -> Mapping[date, str]:
+    import holidays  # heavy: loaded on first use so that `import carm` stays fast
+
     federal = holidays.country_holidays("CA", years=year, categories=("public", "government"))
     found: dict[date, str] = dict(federal.items())
     if province is not None:

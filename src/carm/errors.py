@@ -12,6 +12,7 @@
      │    │    │                           (program identifier, currency, locale...)
      │    │    └── UnknownCode (LookupError) a well-formed code that does not exist (no such heading)
      │    ├── MissingQuantity              a rate needs a quantity in a unit that was not given
+     │    ├── NotInEffect (LookupError)    no data in effect on the date asked for (no edition, no rate)
      │    └── CurrencyMismatch             amounts in different currencies were combined
      └── ValidationErrors (ExceptionGroup) many ValidationErrors collected in one pass
 
@@ -46,6 +47,7 @@ __all__ = [
     "InvalidLength",
     "InvalidType",
     "MissingQuantity",
+    "NotInEffect",
     "UnknownCode",
     "ValidationError",
     "ValidationErrors",
@@ -162,6 +164,15 @@ class MissingQuantity(ValidationError):
     """A rate needs a quantity in a unit of measure that the caller did not give."""
 
     default_message = "quantity needed"
+
+
+class NotInEffect(ValidationError, LookupError):
+    """Nothing is in effect on the date asked for: no tariff edition, rate or setting covers it.
+
+    carm never falls back to the nearest data it has; this says what is missing instead.
+    """
+
+    default_message = "nothing in effect on that date"
 
 
 class CurrencyMismatch(ValidationError):

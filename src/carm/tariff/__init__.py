@@ -1,11 +1,25 @@
-"""The Customs Tariff: duty-rate expressions (and, as they land, the schedule and treatments).
+"""The Customs Tariff: the schedule, duty-rate expressions and tariff treatments.
 
+>>> from datetime import date
 >>> from decimal import Decimal
 >>> from carm import tariff
->>> tariff.parse_rate("18%").duty(Decimal("1200.00"))
+>>> sched = tariff.load_schedule(as_of=date(2026, 10, 1))
+>>> line = sched.lookup("6109.10.00.11")
+>>> line.rate("MFN").duty(Decimal("1200.00"))
 Decimal('216.00')
+
+The bundled data is edition T2026-2 (an excerpt: 314 tariff items) over the HS 2022 nomenclature;
+``carm tariff import`` adds the CBSA's full schedule. Nothing loads until first use.
 """
 
+from carm.tariff.editions import (
+    Edition,
+    available_editions,
+    cache_directory,
+    import_edition,
+    load_schedule,
+)
+from carm.tariff.options import TreatmentOption, TreatmentOptions
 from carm.tariff.rates import (
     AdValorem,
     Bounded,
@@ -18,16 +32,39 @@ from carm.tariff.rates import (
     parse_preferential,
     parse_rate,
 )
+from carm.tariff.schedule import Node, Schedule, TariffLine
+from carm.tariff.treatments import (
+    Eligibility,
+    Treatment,
+    TreatmentTable,
+    treatment,
+    treatments_for,
+)
 
 __all__ = [
     "AdValorem",
     "Bounded",
     "Compound",
+    "Edition",
+    "Eligibility",
     "Evaluation",
     "Free",
+    "Node",
     "NotAvailable",
     "Rate",
+    "Schedule",
     "Specific",
+    "TariffLine",
+    "Treatment",
+    "TreatmentOption",
+    "TreatmentOptions",
+    "TreatmentTable",
+    "available_editions",
+    "cache_directory",
+    "import_edition",
+    "load_schedule",
     "parse_preferential",
     "parse_rate",
+    "treatment",
+    "treatments_for",
 ]
