@@ -5,7 +5,9 @@ CI failure reproduces; ``dev`` (the default) keeps the local loop fast.
 """
 
 import os
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=100)
@@ -17,3 +19,10 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets an empty cache directory of its own, never the user's."""
+    monkeypatch.setenv("CARM_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"

@@ -35,6 +35,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
 from typing import Any, ClassVar, Self
 
 __all__ = [
@@ -54,6 +56,13 @@ __all__ = [
 ]
 
 _MISSING: Any = object()
+
+
+def _show(value: Any) -> str:
+    # Dates and decimals read better as the user wrote them than as Python reprs.
+    if isinstance(value, date | Decimal):
+        return f"'{value}'" if isinstance(value, Decimal) else f"'{value.isoformat()}'"
+    return repr(value)
 
 
 class CarmError(Exception):
@@ -95,7 +104,7 @@ class ValidationError(CarmError, ValueError):
         if self.expected:
             text += f": expected {self.expected}"
         if self._has_value:
-            text += f" (got {self.value!r})"
+            text += f" (got {_show(self.value)})"
         return text
 
     def __str__(self) -> str:

@@ -32,8 +32,8 @@ import attrs
 from carm.errors import InvalidFormat, InvalidLength, UnknownCode
 from carm.tariff._hs import Node, Nomenclature, format_code
 from carm.tariff._readers import TariffRow, parse_tariff_code
-from carm.tariff.rates import NotAvailable, Rate, parse_rate
 from carm.tariff.options import TreatmentOptions, options_for
+from carm.tariff.rates import NotAvailable, Rate, parse_rate
 from carm.tariff.treatments import TreatmentTable, treatment
 
 __all__ = ["Node", "Schedule", "TariffLine"]

@@ -1,0 +1,157 @@
+"""``carm tariff show|import|editions``."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from carm.cli import cli, echo_json, parse_date
+from carm.money import to_decimal
+from carm.tariff import Edition, TariffLine, available_editions, import_edition, load_schedule
+from carm.tariff._units import unit_code
+
+
+@cli.group(name="tariff")
+def tariff_group() -> None:
+    """The Customs Tariff: look up lines, import editions."""
+
+
+def _line_data(line: TariffLine, hierarchy: list[dict[str, str]]) -> dict[str, Any]:
+    return {
+        "code": line.code,
+        "tariff_item": line.tariff_item,
+        "classification": line.classification,
+        "hs6": line.hs6,
+        "uom": line.uom,
+        "description": line.description,
+        "edition": line.edition,
+        "hierarchy": hierarchy,
+        "rates": {code: rate.text for code, rate in line.rates.items()},
+    }
+
+
+def _quantities(pairs: tuple[str, ...]) -> dict[str, Decimal]:
+    found: dict[str, Decimal] = {}
+    for pair in pairs:
+        unit, _, amount = pair.partition("=")
+        code = unit_code(unit, path="--quantity")
+        found[code] = to_decimal(amount, path=f"--quantity {code}")
+    return found
+
+
+@tariff_group.command(name="show")
+@click.argument("code")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Use the edition in effect then.")
+@click.option("--origin", metavar="CC", help="Also list the treatments goods of CC may claim.")
+@click.option("--no-proof-of-origin", is_flag=True, help="Offer MFN (or GT) only.")
+@click.option("--value", metavar="CAD", help="Value for duty, to compute each option's duty.")
+@click.option(
+    "--quantity",
+    "quantity",
+    multiple=True,
+    metavar="UNIT=AMOUNT",
+    help="e.g. KGM=120 (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def show(
+    code: str,
+    as_of: str | None,
+    origin: str | None,
+    no_proof_of_origin: bool,
+    value: str | None,
+    quantity: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Print a tariff line (CODE: 8 or 10 digits), its hierarchy and every treatment's rate."""
+    when = parse_date(as_of, "--as-of") if as_of else None
+    schedule = load_schedule(as_of=when)
+    line = schedule.lookup(code)
+    ancestors = list(reversed(schedule.ancestors(line.code)))
+    hierarchy = [
+        {"level": n.level, "code": n.code, "description": n.description} for n in ancestors
+    ]
+    data = _line_data(line, hierarchy)
+    choice = None
+    if origin:
+        choice = line.options(
+            origin=origin,
+            as_of=when or schedule.effective,
+            proof_of_origin=not no_proof_of_origin,
+            value_for_duty=to_decimal(value, path="--value") if value is not None else None,
+            quantities=_quantities(quantity),
+        )
+        data["options"] = {
+            "origin": choice.origin,
+            "as_of": choice.as_of,
+            "treatments": [
+                {
+                    "treatment": o.treatment.abbreviation,
+                    "cbsa_code": o.treatment.code,
+                    "rate": o.rate.text,
+                    "duty": o.duty,
+                    "note": o.note,
+                }
+                for o in choice.options
+            ],
+            "recommended": choice.recommended.treatment.abbreviation
+            if choice.recommended
+            else None,
+            "reason": choice.reason,
+        }
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(f"{line.code}  {line.short_description}")
+    click.echo(f"  edition      {line.edition} (effective {schedule.effective.isoformat()})")
+    click.echo(f"  unit         {line.uom or '-'}")
+    for depth, node in enumerate(ancestors):
+        click.echo(f"  {'  ' * depth}{node.level:<11} {node.code:<11} {node.description[:70]}")
+    click.echo("  rates")
+    for treatment, rate in line.rates.items():
+        click.echo(f"    {treatment:<6} {rate.text}")
+    if choice is not None:
+        click.echo(choice.explain())
+
+
+def _edition_data(edition: Edition) -> dict[str, Any]:
+    return {
+        "edition": edition.name,
+        "effective": edition.effective,
+        "bundled": edition.bundled,
+        "location": edition.location,
+        "source": edition.source,
+    }
+
+
+@tariff_group.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--edition", metavar="TYYYY-N", help="Edition name, if the file name does not say.")
+@click.option("--effective", metavar="YYYY-MM-DD", help="Effective date, if the file does not say.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def import_(file: Path, edition: str | None, effective: str | None, as_json: bool) -> None:
+    """Check a tariff file (mdb-export TPHS CSV, or carm's layout) and keep it as an edition."""
+    when: date | None = parse_date(effective, "--effective") if effective else None
+    stored = import_edition(file, edition=edition, effective=when)
+    if as_json:
+        echo_json(_edition_data(stored))
+        return
+    click.echo(
+        f"imported {stored.name} (effective {stored.effective.isoformat()}) to {stored.location}"
+    )
+
+
+@tariff_group.command(name="editions")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def editions(as_json: bool) -> None:
+    """List the editions carm can load, oldest first."""
+    found = available_editions()
+    if as_json:
+        echo_json([_edition_data(e) for e in found])
+        return
+    for edition in found:
+        where = "bundled" if edition.bundled else edition.location
+        click.echo(f"{edition.name:<10} effective {edition.effective.isoformat()}  {where}")
