@@ -252,3 +252,13 @@ def test_arbitrary_text_raises_only_carm_errors(text: str) -> None:
         except CarmError:
             continue
         assert isinstance(result, Rate | dict)
+
+
+@given(rates, numbers, all_quantities)
+def test_the_fast_path_agrees_with_the_explanation(
+    rate: Rate, value: Decimal, quantities: dict[str, Decimal]
+) -> None:
+    assert rate.duty(value, quantities) == rate.evaluate(value, quantities).amount
+    # the same quantities spelled another way take the checked path and give the same duty
+    spelled = {code.lower(): str(amount) for code, amount in quantities.items()}
+    assert rate.duty(str(value), spelled) == rate.duty(value, quantities)

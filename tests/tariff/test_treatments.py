@@ -160,3 +160,9 @@ def test_options_need_quantities_for_specific_rates() -> None:
     assert valued.recommended is None
     assert valued.options[0].note is not None
     assert "needs a quantity in KGM" in valued.options[0].note
+
+
+def test_default_table_is_shared() -> None:
+    from carm.tariff import TreatmentTable
+
+    assert TreatmentTable.default() is default_table()

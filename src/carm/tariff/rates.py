@@ -117,6 +117,27 @@ def _quantities(quantities: Mapping[str, object] | None) -> dict[str, Decimal]:
     return found
 
 
+def _fast_value(value: object) -> Decimal:
+    if type(value) is Decimal and value.is_finite() and value >= 0:
+        return value
+    return _positive(value, "value_for_duty")
+
+
+def _fast_quantities(quantities: Mapping[str, object] | None) -> Quantities:
+    # Callers in bulk pass canonical codes and Decimals: take those as they are.
+    if quantities is None:
+        return _NO_QUANTITIES
+    if type(quantities) is dict and all(
+        key in UNIT_NAMES and type(amount) is Decimal and amount.is_finite() and amount >= 0
+        for key, amount in quantities.items()
+    ):
+        return quantities
+    return _quantities(quantities)
+
+
+_NO_QUANTITIES: Final[Quantities] = {}
+
+
 @attrs.frozen
 class Rate:
     """A duty rate. Subclasses hold one form each; all share this interface."""
@@ -142,6 +163,10 @@ class Rate:
     def _evaluate(self, value: Decimal, quantities: Quantities) -> Evaluation:
         raise NotImplementedError
 
+    def _amount(self, value: Decimal, quantities: Quantities) -> Decimal:
+        # The duty alone, without building the explanation: the bulk path.
+        return self._evaluate(value, quantities).amount
+
     def evaluate(
         self, value_for_duty: object = Decimal(0), quantities: Mapping[str, object] | None = None
     ) -> Evaluation:
@@ -159,7 +184,7 @@ class Rate:
 
         Unrounded unless ``rounding`` is given.
         """
-        amount = self.evaluate(value_for_duty, quantities).amount
+        amount = self._amount(_fast_value(value_for_duty), _fast_quantities(quantities))
         return rounding.round(amount) if rounding else amount
 
     def explain(
@@ -179,6 +204,9 @@ class Free(Rate):
 
     def _evaluate(self, value: Decimal, quantities: Quantities) -> Evaluation:
         return Evaluation("Free", Decimal(0), "Free")
+
+    def _amount(self, value: Decimal, quantities: Quantities) -> Decimal:
+        return Decimal(0)
 
 
 @attrs.frozen
@@ -213,8 +241,11 @@ class AdValorem(Rate):
         return f"{self.percent}%"
 
     def _evaluate(self, value: Decimal, quantities: Quantities) -> Evaluation:
-        amount = value * self.percent / _HUNDRED
+        amount = self._amount(value, quantities)
         return Evaluation(self.text, amount, f"{self.percent}% of {_figure(value)}")
+
+    def _amount(self, value: Decimal, quantities: Quantities) -> Decimal:
+        return value * self.percent / _HUNDRED
 
 
 @attrs.frozen
@@ -241,8 +272,10 @@ class Specific(Rate):
             return f"{money} each"
         return f"{money}/{unit_symbol(self.unit)}"
 
-    def _evaluate(self, value: Decimal, quantities: Quantities) -> Evaluation:
-        quantity = convert_quantity(quantities, self.unit)
+    def _quantity(self, quantities: Quantities) -> Decimal:
+        quantity = quantities.get(self.unit)
+        if quantity is None:
+            quantity = convert_quantity(quantities, self.unit)
         if quantity is None:
             others = convertible_from(self.unit)
             raise MissingQuantity(
@@ -251,6 +284,13 @@ class Specific(Rate):
                 expected=f"quantities={{{self.unit!r}: ...}}"
                 + (f" or one of {', '.join(others)}" if others else ""),
             )
+        return quantity
+
+    def _amount(self, value: Decimal, quantities: Quantities) -> Decimal:
+        return self.per_unit * self._quantity(quantities)
+
+    def _evaluate(self, value: Decimal, quantities: Quantities) -> Evaluation:
+        quantity = self._quantity(quantities)
         amount = self.per_unit * quantity
         return Evaluation(
             self.text, amount, f"{self.text} × {quantity.normalize():f} {unit_symbol(self.unit)}"
@@ -276,6 +316,9 @@ class Compound(Rate):
         amount = sum((part.amount for part in parts), Decimal(0))
         formula = " + ".join(_figure(part.amount) for part in parts)
         return Evaluation(self.text, amount, f"{self.text}: {formula}", parts)
+
+    def _amount(self, value: Decimal, quantities: Quantities) -> Decimal:
+        return sum((part._amount(value, quantities) for part in self.parts), Decimal(0))
 
 
 @attrs.frozen
@@ -328,6 +371,14 @@ class Bounded(Rate):
             elif self.floor is None:
                 note = f"the maximum does not apply: {_figure(amount)} ≤ {_figure(high.amount)}"
         return Evaluation(self.text, amount, self.text, tuple(parts), note)
+
+    def _amount(self, value: Decimal, quantities: Quantities) -> Decimal:
+        amount = self.base._amount(value, quantities)
+        if self.floor is not None:
+            amount = max(amount, self.floor._amount(value, quantities))
+        if self.cap is not None:
+            amount = min(amount, self.cap._amount(value, quantities))
+        return amount
 
 
 # --- parsing -------------------------------------------------------------------------------------

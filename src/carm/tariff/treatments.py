@@ -18,7 +18,7 @@ Settings, because the sources are incomplete:
 
 - The General Preferential Tariff (GPT) beneficiary list could not be retrieved, so no country is
   offered GPT by default; the CCCT and LDCT lists are compiled and marked unverified. Pass a
-  :class:`TreatmentTable` built with :meth:`TreatmentTable.with_rows` (or read from your own CSV
+  :class:`TreatmentTable` built with ``TreatmentTable.default().with_rows(...)`` (or read from your own CSV
   with :meth:`TreatmentTable.from_csv`) to add or correct countries.
 - The numeric CBSA code of CPUKT is not confirmed (``code`` is ``None``).
 """
@@ -123,6 +123,11 @@ class TreatmentTable:
                     path="treatment",
                     expected="one of " + ", ".join(self.treatments),
                 )
+
+    @staticmethod
+    def default() -> TreatmentTable:
+        """The bundled table (the same object every time)."""
+        return default_table()
 
     def treatment(self, code: str) -> Treatment:
         """A treatment by abbreviation (``"UST"``) or CBSA code (``"10"``, ``"2"``)."""
