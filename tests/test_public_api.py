@@ -11,6 +11,9 @@ PUBLIC_MODULES = [
     "carm",
     "carm.calendar",
     "carm.errors",
+    "carm.fx",
+    "carm.fx.bank_of_canada",
+    "carm.fx.fixed",
     "carm.identifiers",
     "carm.identifiers.bn",
     "carm.identifiers.transaction_number",
@@ -18,6 +21,10 @@ PUBLIC_MODULES = [
     "carm.serialization",
     "carm.tariff",
     "carm.tariff.rates",
+    "carm.tariff.schedule",
+    "carm.tariff.treatments",
+    "carm.tariff.options",
+    "carm.tariff.editions",
 ]
 
 

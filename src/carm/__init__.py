@@ -7,7 +7,7 @@ This module is the public surface: everything listed in ``__all__`` is supported
 ``carm`` loads no data; each data set loads on first use, once.
 """
 
-from carm import calendar, errors, identifiers, money, serialization, tariff
+from carm import calendar, errors, fx, identifiers, money, serialization, tariff
 from carm._version import __version__
 from carm.calendar import BillingCycle, BillingPeriod, BusinessCalendar, billing_period
 from carm.errors import (
@@ -21,6 +21,7 @@ from carm.errors import (
     InvalidType,
     MissingQuantity,
     NotInEffect,
+    ServiceError,
     UnknownCode,
     ValidationError,
     ValidationErrors,
@@ -44,6 +45,7 @@ __all__ = [
     "Money",
     "NotInEffect",
     "RoundingPolicy",
+    "ServiceError",
     "UnknownCode",
     "ValidationError",
     "ValidationErrors",
@@ -52,6 +54,7 @@ __all__ = [
     "calendar",
     "errors",
     "format_money",
+    "fx",
     "identifiers",
     "money",
     "round_amount",

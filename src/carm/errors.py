@@ -14,7 +14,9 @@
      │    ├── MissingQuantity              a rate needs a quantity in a unit that was not given
      │    ├── NotInEffect (LookupError)    no data in effect on the date asked for (no edition, no rate)
      │    └── CurrencyMismatch             amounts in different currencies were combined
-     └── ValidationErrors (ExceptionGroup) many ValidationErrors collected in one pass
+     ├── ValidationErrors (ExceptionGroup) many ValidationErrors collected in one pass
+     └── ServiceError                      a remote service (exchange rates, a portal) failed or
+                                           answered something carm cannot use; .url, .status
 
 A ``ValidationError`` is also a ``ValueError`` so that code written against the standard library
 (or python-stdnum, whose errors are ``ValueError`` too) keeps working.
@@ -50,6 +52,7 @@ __all__ = [
     "InvalidType",
     "MissingQuantity",
     "NotInEffect",
+    "ServiceError",
     "UnknownCode",
     "ValidationError",
     "ValidationErrors",
@@ -217,6 +220,20 @@ class ValidationErrors(ExceptionGroup[ValidationError], CarmError):
         lines = [f"{self.message} ({len(self.errors)} problem{'s' * (len(self.errors) != 1)})"]
         lines.extend(f"  - {error}" for error in self.errors)
         return "\n".join(lines)
+
+
+class ServiceError(CarmError):
+    """A remote service failed or answered something carm cannot use.
+
+    ``url`` is what was asked for, ``status`` the HTTP status when there was one.
+    """
+
+    def __init__(self, message: str, *, url: str = "", status: int | None = None) -> None:
+        self.message = message
+        self.url = url
+        self.status = status
+        where = f" ({url}" + (f", HTTP {status}" if status is not None else "") + ")" if url else ""
+        super().__init__(message + where)
 
 
 def _flatten(group: ExceptionGroup[ValidationError]) -> list[ValidationError]:
