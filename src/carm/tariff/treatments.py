@@ -44,6 +44,7 @@ __all__ = [
     "Eligibility",
     "Treatment",
     "TreatmentTable",
+    "country_code",
     "default_table",
     "treatment",
     "treatments_for",
