@@ -26,6 +26,10 @@ from carm.errors import (
     ValidationError,
     ValidationErrors,
 )
+
+# Importing the function binds `carm.estimate` to it, over the package of the same name, so that
+# `carm.estimate(shipment)` works; `from carm.estimate import ...` still reaches the package.
+from carm.estimate import Estimate, Excise, Line, Settings, Shipment, estimate
 from carm.money import DEFAULT_ROUNDING, Money, RoundingPolicy, format_money, round_amount
 
 __all__ = [
@@ -36,16 +40,21 @@ __all__ = [
     "CarmError",
     "CurrencyMismatch",
     "ErrorCollector",
+    "Estimate",
+    "Excise",
     "InvalidChecksum",
     "InvalidComponent",
     "InvalidFormat",
     "InvalidLength",
     "InvalidType",
+    "Line",
     "MissingQuantity",
     "Money",
     "NotInEffect",
     "RoundingPolicy",
     "ServiceError",
+    "Settings",
+    "Shipment",
     "UnknownCode",
     "ValidationError",
     "ValidationErrors",
@@ -53,6 +62,7 @@ __all__ = [
     "billing_period",
     "calendar",
     "errors",
+    "estimate",
     "format_money",
     "fx",
     "identifiers",

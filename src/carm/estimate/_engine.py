@@ -1,0 +1,589 @@
+"""From a shipment to every duty and tax, line by line, with the working.
+
+The order follows the law: value for duty (Customs Act ss.45-55, converted under s.55), customs
+duty at the treatment's rate (Customs Tariff), surtaxes (Customs Tariff s.53 orders), SIMA duties,
+excise duty (Excise Act, 2001 and Customs Tariff ss.21.1-21.2) and excise tax (Excise Tax Act
+Part III, Select Luxury Items Tax Act), then GST/HST on the value for tax (ETA ss.212, 215) and,
+for casual goods, the provincial taxes the CBSA collects. Low-value rules (Courier and Postal
+Imports Remission Orders) apply to the shipment as a whole.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from carm.errors import (
+    ErrorCollector,
+    InvalidComponent,
+    MissingQuantity,
+    NotInEffect,
+)
+from carm.estimate._model import CheckedLine, CheckedShipment, Settings, Shipment, check_shipment
+from carm.estimate._result import Estimate, LineEstimate, LowValueOutcome, Step
+from carm.estimate._tables import ExciseRow, Tables, default_tables
+from carm.fx import Quote
+from carm.money import RoundingPolicy
+from carm.tariff import Schedule, TariffLine, load_schedule
+from carm.tariff._units import convert_quantity
+from carm.tariff.rates import Rate, Specific, parse_rate
+from carm.tariff.treatments import Treatment, TreatmentTable, default_table
+
+__all__ = ["estimate"]
+
+_ZERO: Final = Decimal(0)
+_HUNDRED: Final = Decimal(100)
+_HST: Final = "HST"
+_PROVINCIAL: Final = ("PST", "QST", "RST")
+# Goods the low-value remission orders exclude (CN 20-18; D8-2-2): alcoholic beverages and tobacco.
+_EXCLUDED_HEADINGS: Final = ("2203", "2204", "2205", "2206", "2208", "24")
+_LUXURY_KINDS: Final = ("luxury-vehicle", "luxury-aircraft", "luxury-vessel")
+_TAX_KINDS: Final = ("fuel-inefficient-vehicle", "vehicle-air-conditioner", *_LUXURY_KINDS)
+_SOURCE_VFD: Final = "Customs Act ss.48, 55; Memorandum D13-2-3 (currency conversion)"
+_SOURCE_GST: Final = (
+    "Excise Tax Act ss.212, 215 (value for tax = value for duty + all duties and taxes)"
+)
+
+
+@attrs.frozen
+class _Context:
+    shipment: Shipment
+    checked: CheckedShipment
+    day: date
+    schedule: Schedule
+    tables: Tables
+    treatments: TreatmentTable
+    settings: Settings
+    casual: bool
+
+
+@attrs.frozen
+class _Priced:
+    """A line after the first pass: its tariff line, quantities, exchange rate and value for duty."""
+
+    checked: CheckedLine
+    tariff_line: TariffLine
+    quantities: dict[str, Decimal]
+    quote: Quote
+    value_for_duty: Decimal
+
+
+def _round(amount: Decimal, rounding: RoundingPolicy) -> Decimal:
+    return rounding.round(amount)
+
+
+def _quantities(cl: CheckedLine, tline: TariffLine) -> dict[str, Decimal]:
+    found = dict(cl.quantities)
+    if cl.line_quantity is not None:
+        if tline.uom is None:
+            raise InvalidComponent(
+                f"{tline.code} has no unit of measure, so a bare quantity means nothing",
+                value=cl.line.quantity,
+                path="quantity",
+                expected="quantities={'KGM': ...} naming the unit",
+            )
+        found.setdefault(tline.uom, cl.line_quantity)
+    if cl.alcohol is not None and "LPA" not in found:
+        litres = convert_quantity(found, "LTR")
+        if litres is not None:
+            found["LPA"] = litres * cl.alcohol / _HUNDRED
+    return found
+
+
+def _price(cl: CheckedLine, ctx: _Context) -> _Priced:
+    tline = ctx.schedule.lookup(cl.line.classification)
+    quantities = _quantities(cl, tline)
+    quote = ctx.checked.fx.quote(cl.currency, ctx.shipment.direct_shipment_date or ctx.day)
+    vfd = _round(cl.value * quote.rate, ctx.settings.rounding)
+    return _Priced(cl, tline, quantities, quote, vfd)
+
+
+def _choose_treatment(priced: _Priced, ctx: _Context) -> tuple[Treatment, Rate, str]:
+    cl, tline = priced.checked, priced.tariff_line
+    eligible = ctx.treatments.treatments_for(
+        cl.origin, ctx.day, proof_of_origin=cl.line.proof_of_origin
+    )
+    if cl.line.treatment is not None:
+        forced = ctx.treatments.treatment(cl.line.treatment)
+        if forced not in eligible:
+            raise InvalidComponent(
+                f"treatment {forced.abbreviation} is not open to goods of {cl.origin} on "
+                f"{ctx.day.isoformat()}"
+                + ("" if cl.line.proof_of_origin else " without proof of origin"),
+                value=cl.line.treatment,
+                path="treatment",
+                expected="one of " + ", ".join(t.abbreviation for t in eligible),
+            )
+        rate = cl.rate or tline.rates.get(forced.abbreviation)
+        if rate is None or not rate.available:
+            raise InvalidComponent(
+                f"{tline.code} has no {forced.abbreviation} rate",
+                value=cl.line.treatment,
+                path="treatment",
+                expected="a treatment the line lists: " + ", ".join(tline.rates),
+            )
+        return forced, rate, "forced by the caller"
+    if cl.rate is not None:
+        return eligible[0], cl.rate, "rate given by the caller"
+    best: tuple[Decimal, Treatment, Rate] | None = None
+    for treatment in eligible:
+        rate = tline.rates.get(treatment.abbreviation)
+        if rate is None or not rate.available:
+            continue
+        duty = rate.duty(priced.value_for_duty, priced.quantities)
+        if best is None or duty < best[0]:
+            best = (duty, treatment, rate)
+    if best is None:
+        raise InvalidComponent(
+            f"no treatment open to goods of {cl.origin} has a rate on {tline.code}",
+            value=cl.origin,
+            path="origin",
+        )
+    others = len(eligible) - 1
+    why = "the lowest duty of the eligible treatments" if others else "the only eligible treatment"
+    return best[1], best[2], why
+
+
+def _blocked(
+    rate: Rate, quantities: Mapping[str, Decimal], block: Decimal | None
+) -> dict[str, Decimal]:
+    if block is None or not isinstance(rate, Specific):
+        return dict(quantities)
+    quantity = convert_quantity(quantities, rate.unit)
+    if quantity is None:
+        return dict(quantities)
+    blocks = math.ceil(quantity / block)
+    return {**quantities, rate.unit: block * blocks}
+
+
+def _excise(
+    priced: _Priced, ctx: _Context, duty_paid: Decimal, steps: list[Step]
+) -> tuple[Decimal, Decimal]:
+    """Excise duty and excise tax on the line (rounded), with their steps."""
+    cl = priced.checked
+    excise = cl.excise
+    if excise is None:
+        return _ZERO, _ZERO
+    rounding = ctx.settings.rounding
+    if excise.kind in _LUXURY_KINDS:
+        row = ctx.tables.luxury_for(excise.kind, ctx.day)
+        if row is None:
+            raise NotInEffect(
+                f"no luxury tax rule for {excise.kind} on {ctx.day.isoformat()}",
+                value=excise.kind,
+                path="excise.kind",
+            )
+        if duty_paid <= row.threshold:
+            steps.append(
+                Step(
+                    "excise tax",
+                    f"luxury tax: {duty_paid} ≤ threshold {row.threshold}: none",
+                    _ZERO,
+                    row.source,
+                )
+            )
+            return _ZERO, _ZERO
+        of_value = duty_paid * row.rate_of_value / _HUNDRED
+        of_excess = (duty_paid - row.threshold) * row.rate_of_excess / _HUNDRED
+        tax = _round(min(of_value, of_excess), rounding)
+        steps.append(
+            Step(
+                "excise tax",
+                f"luxury tax: lesser of {row.rate_of_value}% of {duty_paid} ({of_value}) and "
+                f"{row.rate_of_excess}% of {duty_paid} − {row.threshold} ({of_excess}) = {tax}",
+                tax,
+                row.source + "; taxable amount taken as the duty-paid value (a setting to verify)",
+            )
+        )
+        return _ZERO, tax
+    if excise.rate is not None:
+        rows: tuple[ExciseRow, ...] = ()
+        rate_pairs: list[tuple[Rate, Decimal | None, str, bool]] = [
+            (parse_rate(excise.rate), None, "rate given by the caller", excise.kind in _TAX_KINDS)
+        ]
+    else:
+        rows = ctx.tables.excise_for(
+            excise.kind, ctx.day, alcohol=cl.alcohol, fuel=cl.fuel_consumption
+        )
+        if (
+            not rows
+            and excise.kind == "fuel-inefficient-vehicle"
+            and cl.fuel_consumption is not None
+        ):
+            steps.append(
+                Step("excise tax", f"green levy: {cl.fuel_consumption} L/100 km is under 13: none", _ZERO,
+                     "Excise Tax Act Sch. I s.6")
+            )  # fmt: skip
+            return _ZERO, _ZERO
+        if not rows:
+            known = sorted(
+                {
+                    f"{r.valid_from}..{r.valid_to or ''}"
+                    for r in ctx.tables.excise_known(excise.kind)
+                }
+            )
+            needs = (
+                " (give alcohol=% by volume)"
+                if excise.kind in ("spirits", "wine", "beer") and cl.alcohol is None
+                else ""
+            )
+            needs += (
+                " (give excise=Excise(..., fuel_consumption=...))"
+                if excise.kind == "fuel-inefficient-vehicle" and cl.fuel_consumption is None
+                else ""
+            )
+            raise NotInEffect(
+                f"no bundled {excise.kind} excise rate for {ctx.day.isoformat()}{needs}",
+                value=excise.kind,
+                path="excise",
+                expected=f"excise=Excise({excise.kind!r}, rate='...') with the rate in force; "
+                f"bundled periods: {', '.join(known) or 'none'}",
+            )
+        rate_pairs = [(row.rate, row.block, row.source, row.levy == "tax") for row in rows]
+    duty_total = tax_total = _ZERO
+    for rate, block, source, is_tax in rate_pairs:
+        quantities = _blocked(rate, priced.quantities, block)
+        try:
+            amount = _round(rate.duty(priced.value_for_duty, quantities), rounding)
+        except MissingQuantity as error:
+            raise MissingQuantity(
+                error.message, path="quantities", expected=error.expected
+            ) from None
+        blocked = f" (charged per whole {block})" if block is not None else ""
+        steps.append(
+            Step(
+                "excise tax" if is_tax else "excise duty",
+                f"{excise.kind}: {rate.text}{blocked} = {amount}",
+                amount,
+                source,
+            )
+        )
+        if is_tax:
+            tax_total += amount
+        else:
+            duty_total += amount
+    return duty_total, tax_total
+
+
+def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decimal) -> LineEstimate:
+    cl, tline, quote = priced.checked, priced.tariff_line, priced.quote
+    rounding = ctx.settings.rounding
+    steps: list[Step] = []
+    if quote.currency == "CAD":
+        steps.append(
+            Step(
+                "value for duty",
+                f"{cl.value} CAD = {priced.value_for_duty}",
+                priced.value_for_duty,
+                _SOURCE_VFD,
+            )
+        )
+    else:
+        steps.append(
+            Step(
+                "value for duty",
+                f"{cl.value} {quote.currency} × {quote.rate} = {priced.value_for_duty}",
+                priced.value_for_duty,
+                f"{_SOURCE_VFD}; {quote.explain()}",
+            )
+        )
+    if factor != 1:
+        priced = attrs.evolve(
+            priced,
+            value_for_duty=_round(priced.value_for_duty * factor, rounding),
+            quantities={k: v * factor for k, v in priced.quantities.items()},
+        )
+        steps.append(
+            Step(
+                "value charged",
+                f"the excess over the gift allowance: {priced.value_for_duty}",
+                priced.value_for_duty,
+                relief.source,
+            )
+        )
+    vfd = priced.value_for_duty
+    treatment, rate, why = _choose_treatment(priced, ctx)
+    customs_duty = _round(rate.duty(vfd, priced.quantities), rounding)
+    steps.append(Step("treatment", f"{treatment.abbreviation} ({treatment.name}): {why}", None,
+                      "Customs Tariff ss.24-52 (tariff treatments); Customs Tariff List of Countries"))  # fmt: skip
+    evaluation = rate.evaluate(vfd, priced.quantities)
+    steps.append(
+        Step(
+            "customs duty",
+            f"{'; '.join(evaluation.lines())} → {customs_duty}",
+            customs_duty,
+            f"Customs Tariff {tline.edition}, {tline.code}, {treatment.abbreviation}",
+        )
+    )
+    zero = _round(_ZERO, rounding)  # "0.00", so that every amount shows its cents
+    surtax = zero
+    for row in ctx.tables.surtaxes_for(
+        tline.tariff_item.replace(".", ""), cl.origin, ctx.day, casual=ctx.casual
+    ):
+        amount = _round(vfd * row.rate / _HUNDRED, rounding)
+        surtax += amount
+        steps.append(
+            Step("surtax", f"{row.name}: {row.rate}% of {vfd} = {amount}", amount, row.source)
+        )
+    sima = zero
+    if cl.sima is not None:
+        sima = _round(cl.sima, rounding)
+        steps.append(
+            Step(
+                "SIMA",
+                f"amount given: {sima}",
+                sima,
+                "Special Import Measures Act (amount supplied by the caller)",
+            )
+        )
+    elif cl.sima_percent is not None:
+        sima = _round(vfd * cl.sima_percent / _HUNDRED, rounding)
+        steps.append(
+            Step(
+                "SIMA",
+                f"{cl.sima_percent}% of {vfd} = {sima}",
+                sima,
+                "Special Import Measures Act (rate supplied by the caller)",
+            )
+        )
+    duty_paid = vfd + customs_duty + surtax + sima
+    excise_duty, excise_tax = (zero + amount for amount in _excise(priced, ctx, duty_paid, steps))
+    if relief.duties_relieved:
+        if customs_duty or surtax or excise_duty or excise_tax:
+            steps.append(
+                Step(
+                    "relief",
+                    f"duties of {customs_duty + surtax + excise_duty + excise_tax} relieved: {relief.note}",
+                    _ZERO,
+                    relief.source,
+                )
+            )
+        customs_duty = surtax = excise_duty = excise_tax = zero
+    in_base = excise_tax
+    if (
+        not ctx.settings.luxury_tax_in_value_for_tax
+        and cl.excise is not None
+        and cl.excise.kind in _LUXURY_KINDS
+    ):
+        in_base = zero
+    value_for_tax = vfd + customs_duty + surtax + sima + excise_duty + in_base
+    steps.append(
+        Step(
+            "value for tax",
+            f"{vfd} + {customs_duty} + {surtax} + {sima} + {excise_duty} + {in_base} = {value_for_tax}",
+            value_for_tax,
+            _SOURCE_GST,
+        )
+    )
+    gst_hst, pst = (zero + amount for amount in _taxes(cl, ctx, value_for_tax, steps))
+    if relief.taxes_relieved:
+        if gst_hst or pst:
+            steps.append(
+                Step(
+                    "relief",
+                    f"taxes of {gst_hst + pst} relieved: {relief.note}",
+                    _ZERO,
+                    relief.source,
+                )
+            )
+        gst_hst = pst = zero
+    return LineEstimate(
+        index=cl.index,
+        classification=tline.code,
+        description=cl.line.description,
+        origin=cl.origin,
+        treatment=treatment.abbreviation,
+        treatment_code=treatment.code,
+        duty_rate=rate.text,
+        quote=quote,
+        value_for_duty=vfd,
+        customs_duty=customs_duty,
+        surtax=surtax,
+        sima=sima,
+        excise_duty=excise_duty,
+        excise_tax=excise_tax,
+        value_for_tax=value_for_tax,
+        gst_hst=gst_hst,
+        pst=pst,
+        steps=tuple(steps),
+    )
+
+
+def _taxes(
+    cl: CheckedLine, ctx: _Context, value_for_tax: Decimal, steps: list[Step]
+) -> tuple[Decimal, Decimal]:
+    rounding = ctx.settings.rounding
+    if cl.line.gst_exempt:
+        steps.append(
+            Step(
+                "GST/HST",
+                f"relief code {cl.line.gst_exempt}: not taxable",
+                _ZERO,
+                "Excise Tax Act Sch. VII (non-taxable importations)",
+            )
+        )
+        return _ZERO, _ZERO
+    province = ctx.checked.province
+    hst = ctx.tables.sales_tax_rate(province, _HST, ctx.day)
+    if hst is not None and (ctx.casual or ctx.settings.hst_on_commercial):
+        row = hst
+    else:
+        gst = ctx.tables.sales_tax_rate(province, "GST", ctx.day)
+        if gst is None:
+            raise NotInEffect(
+                f"no GST rate for {ctx.day.isoformat()}", value=ctx.day, path="release_date"
+            )
+        row = gst
+    gst_hst = _round(value_for_tax * row.rate / _HUNDRED, rounding)
+    why = (
+        ""
+        if row.tax == "HST"
+        else (" (commercial goods: GST; see Settings.hst_on_commercial)" if hst is not None else "")
+    )
+    steps.append(
+        Step(row.tax, f"{row.rate}% of {value_for_tax} = {gst_hst}{why}", gst_hst, row.source)
+    )
+    pst = _ZERO
+    if ctx.casual:
+        for tax in _PROVINCIAL:
+            provincial = ctx.tables.sales_tax_rate(province, tax, ctx.day)
+            if provincial is not None:
+                pst = _round(value_for_tax * provincial.rate / _HUNDRED, rounding)
+                steps.append(
+                    Step(
+                        tax,
+                        f"{provincial.rate}% of {value_for_tax} = {pst}",
+                        pst,
+                        provincial.source,
+                    )
+                )
+    return gst_hst, pst
+
+
+def _low_value(priced: list[_Priced], ctx: _Context) -> tuple[LowValueOutcome, Decimal]:
+    """The low-value rule of the shipment, and the share of value charged (1 unless a gift)."""
+    total = sum((p.value_for_duty for p in priced), _ZERO)
+    shipment = ctx.shipment
+    mode = "postal-gift" if shipment.gift and shipment.mode == "postal" else shipment.mode
+    none = LowValueOutcome(None, False, False, "", total, "")
+    if mode == "other":
+        return attrs.evolve(
+            none, note="none: the low-value rules cover courier and postal shipments"
+        ), Decimal(1)
+    if shipment.gift and (mode != "postal-gift" or not ctx.casual):
+        return attrs.evolve(
+            none, note="none: the gift allowance covers casual gifts by mail"
+        ), Decimal(1)
+    excluded = [
+        p
+        for p in priced
+        if p.tariff_line.tariff_item.startswith(_EXCLUDED_HEADINGS) or p.checked.excise is not None
+    ]
+    if excluded:
+        return attrs.evolve(
+            none,
+            note=f"none: line {excluded[0].checked.index + 1} holds goods the remission orders exclude (alcohol, tobacco, excise goods)",
+        ), Decimal(1)
+    rows = ctx.tables.low_value_for(mode, ctx.day)
+    if not rows:
+        raise NotInEffect(
+            f"no low-value rule for {mode} shipments on {ctx.day.isoformat()}",
+            value=ctx.day,
+            path="release_date",
+        )
+    shipped_from = ctx.checked.shipped_from
+    line_origins = {p.checked.shipped_from for p in priced if p.checked.shipped_from}
+    if shipped_from is None and len(line_origins) == 1:
+        shipped_from = line_origins.pop()
+    needs_country = any(row.shipped_from is not None for row in rows) and total <= max(
+        r.max_value for r in rows
+    )
+    if shipped_from is None and needs_country:
+        raise InvalidComponent(
+            "the low-value rules depend on where the goods are shipped from",
+            value=None,
+            path="shipped_from",
+            expected="shipped_from='US' (the country of direct shipment)",
+        )
+    for row in rows:
+        if not row.applies_from(shipped_from):
+            continue
+        where = f"shipped from {shipped_from}" if row.shipped_from else "from any country"
+        if "allowance" in row.relieves:
+            if total <= row.max_value:
+                return LowValueOutcome(
+                    mode,
+                    True,
+                    True,
+                    row.source,
+                    total,
+                    f"gift by mail of {total} ≤ {row.max_value}: no duties or taxes",
+                ), Decimal(1)
+            factor = (total - row.max_value) / total
+            return LowValueOutcome(
+                mode,
+                False,
+                False,
+                row.source,
+                total,
+                f"gift by mail of {total}: duties and taxes on the {total - row.max_value} over {row.max_value}",
+            ), factor
+        if total <= row.max_value:
+            relieved = " and ".join(sorted(row.relieves))
+            return LowValueOutcome(
+                mode,
+                "duties" in row.relieves,
+                "taxes" in row.relieves,
+                row.source,
+                total,
+                f"{mode} shipment {where}, value for duty {total} ≤ {row.max_value}: {relieved} relieved",
+            ), Decimal(1)
+    return attrs.evolve(
+        none, note=f"none: value for duty {total} is over every {mode} threshold"
+    ), Decimal(1)
+
+
+def estimate(
+    shipment: Shipment,
+    *,
+    settings: Settings | None = None,
+    schedule: Schedule | None = None,
+    tables: Tables | None = None,
+    treatments: TreatmentTable | None = None,
+) -> Estimate:
+    """Every duty and tax the CBSA would assess on ``shipment``, in CAD, with the working.
+
+    ``schedule`` defaults to the edition in effect on the release date; ``tables`` and
+    ``treatments`` to the bundled ones. Every problem of the shipment is reported at once
+    (:class:`~carm.errors.ValidationErrors`, paths like ``lines[2].classification``).
+    """
+    checked = check_shipment(shipment)
+    settings = settings or Settings()
+    ctx = _Context(
+        shipment=shipment,
+        checked=checked,
+        day=shipment.release_date,
+        schedule=schedule or load_schedule(as_of=shipment.release_date),
+        tables=tables or default_tables(),
+        treatments=treatments or default_table(),
+        settings=settings,
+        casual=shipment.importation.strip().lower() == "casual",
+    )
+    errors = ErrorCollector("the shipment cannot be estimated")
+    priced: list[_Priced] = []
+    for cl in checked.lines:
+        with errors.catch(path=f"lines[{cl.index}]"):
+            priced.append(_price(cl, ctx))
+    errors.raise_if_any()
+    relief, factor = _low_value(priced, ctx)
+    lines: list[LineEstimate] = []
+    for item in priced:
+        with errors.catch(path=f"lines[{item.checked.index}]"):
+            lines.append(_line(item, ctx, relief, factor))
+    errors.raise_if_any()
+    return Estimate(shipment, tuple(lines), relief, ctx.schedule.edition, settings)
