@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Final
+from typing import Final, cast
 
 import attrs
 
@@ -562,8 +562,11 @@ def estimate(
     ``treatments`` to the bundled ones. Every problem of the shipment is reported at once
     (:class:`~carm.errors.ValidationErrors`, paths like ``lines[2].classification``).
     """
-    checked = check_shipment(shipment)
+    errors = ErrorCollector("the shipment cannot be estimated")
+    checked = check_shipment(shipment, errors)
     settings = settings or Settings()
+    if not isinstance(cast(object, shipment.release_date), date):
+        errors.raise_if_any()  # nothing more can be checked without the date
     ctx = _Context(
         shipment=shipment,
         checked=checked,
@@ -572,9 +575,8 @@ def estimate(
         tables=tables or default_tables(),
         treatments=treatments or default_table(),
         settings=settings,
-        casual=shipment.importation.strip().lower() == "casual",
+        casual=str(shipment.importation).strip().lower() == "casual",
     )
-    errors = ErrorCollector("the shipment cannot be estimated")
     priced: list[_Priced] = []
     for cl in checked.lines:
         with errors.catch(path=f"lines[{cl.index}]"):

@@ -265,11 +265,17 @@ def _check_line(index: int, line: Line, errors: ErrorCollector) -> CheckedLine |
     )  # fmt: skip
 
 
-def check_shipment(shipment: Shipment) -> CheckedShipment:
-    """Every field of the shipment checked at once; :class:`~carm.errors.ValidationErrors` if any is bad."""
+def check_shipment(shipment: Shipment, errors: ErrorCollector | None = None) -> CheckedShipment:
+    """Every field of the shipment checked at once.
+
+    Without ``errors``, raises :class:`~carm.errors.ValidationErrors` if anything is bad. With a
+    collector, adds the problems to it and returns the lines that passed, so that the caller can
+    go on checking them (and report everything together).
+    """
     if not _is(shipment, Shipment):
         raise InvalidType(value=shipment, path="shipment", expected="a carm.Shipment")
-    errors = ErrorCollector("the shipment is not valid")
+    own = errors is None
+    errors = errors if errors is not None else ErrorCollector("the shipment is not valid")
     province = ""
     fx: Any = None
     shipped_from = None
@@ -301,5 +307,6 @@ def check_shipment(shipment: Shipment) -> CheckedShipment:
             checked = _check_line(index, line, errors)
             if checked is not None:
                 lines.append(checked)
-    errors.raise_if_any()
-    return CheckedShipment(shipment, tuple(lines), province, fx, shipped_from)
+    if own:
+        errors.raise_if_any()
+    return CheckedShipment(shipment, tuple(lines), province, fx or FixedRates({}), shipped_from)
