@@ -361,9 +361,11 @@ def test_results_render() -> None:
     }
     assert '"total": "393.26"' in est.to_json()
     html = est._repr_html_()
-    assert "<table>" in html and "393.26" in html
+    assert "<table>" in html
+    assert "393.26" in html
     table = est.table()
-    assert "$1,645.44" in table and "$393.26" in table
+    assert "$1,645.44" in table
+    assert "$393.26" in table
     assert "1\xa0645,44\xa0$" in est.table(locale="fr_CA")
 
 
