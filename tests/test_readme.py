@@ -14,5 +14,5 @@ def test_readme_examples() -> None:
 
 def test_readme_opens_with_the_two_commands() -> None:
     commands = [line for line in README.read_text().splitlines() if line.startswith("python3 -m")]
-    assert commands[0].endswith(".venv/bin/carm --help")
+    assert commands[0].endswith(".venv/bin/carm estimate examples/tshirts.json --explain")
     assert commands[1].endswith(".venv/bin/python -m pytest")

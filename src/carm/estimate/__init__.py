@@ -16,6 +16,7 @@ See docs/estimate.md for the rules, their sources, and the settings.
 """
 
 from carm.estimate._engine import estimate
+from carm.estimate._io import load_shipment, shipment_from_dict
 from carm.estimate._model import EXCISE_KINDS, Excise, Line, Settings, Shipment
 from carm.estimate._result import Estimate, LineEstimate, LowValueOutcome, Step
 from carm.estimate._tables import Tables, default_tables
@@ -33,4 +34,6 @@ __all__ = [
     "Tables",
     "default_tables",
     "estimate",
+    "load_shipment",
+    "shipment_from_dict",
 ]
