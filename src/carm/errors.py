@@ -35,8 +35,7 @@ importer: has the wrong length: expected 9 or 15 characters (got '12345')
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Self
@@ -236,6 +235,27 @@ class ServiceError(CarmError):
         super().__init__(message + where)
 
 
+class _Catch:
+    # A class, not @contextmanager: validators enter one per field, so it has to be cheap.
+    __slots__ = ("collector", "path")
+
+    def __init__(self, collector: ErrorCollector, path: str) -> None:
+        self.collector = collector
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> bool:
+        if isinstance(error, ValidationErrors):
+            self.collector.extend(error, path=self.path)
+            return True
+        if isinstance(error, ValidationError):
+            self.collector.add(error, path=self.path)
+            return True
+        return False
+
+
 def _flatten(group: ExceptionGroup[ValidationError]) -> list[ValidationError]:
     found: list[ValidationError] = []
     for error in group.exceptions:
@@ -278,15 +298,9 @@ class ErrorCollector:
         for error in group.errors:
             self.add(error, path=path)
 
-    @contextmanager
-    def catch(self, *, path: str = "") -> Iterator[None]:
+    def catch(self, *, path: str = "") -> _Catch:
         """Run a block; record a validation error (or group) it raises instead of propagating."""
-        try:
-            yield
-        except ValidationErrors as group:
-            self.extend(group, path=path)
-        except ValidationError as error:
-            self.add(error, path=path)
+        return _Catch(self, path)
 
     @property
     def errors(self) -> tuple[ValidationError, ...]:

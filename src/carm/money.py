@@ -43,6 +43,7 @@ __all__ = [
     "HALF_UP_CENT",
     "Money",
     "RoundingPolicy",
+    "check_locale",
     "format_money",
     "known_currencies",
     "round_amount",
@@ -266,6 +267,11 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+def check_locale(locale: object) -> Locale:
+    """The babel ``Locale`` for a name such as ``"fr_CA"`` (or ``"fr-CA"``); InvalidComponent if unknown."""
+    return _locale(locale)
 
 
 def _locale(locale: object) -> Locale:

@@ -29,9 +29,9 @@ def test_the_readme_example(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_json_and_locale(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "estimate", str(EXAMPLES / "tshirts.json"), "--json")
+    _, out, _ = run(capsys, "estimate", str(EXAMPLES / "tshirts.json"), "--json")
     assert json.loads(out)["totals"]["total"] == "393.26"
-    status, out, _ = run(capsys, "estimate", str(EXAMPLES / "tshirts.json"), "--locale", "fr_CA")
+    _, out, _ = run(capsys, "estimate", str(EXAMPLES / "tshirts.json"), "--locale", "fr_CA")
     assert "393,26\xa0$" in out
     status, _, err = run(capsys, "estimate", str(EXAMPLES / "tshirts.json"), "--locale", "xx")
     assert status == 1
@@ -39,7 +39,7 @@ def test_json_and_locale(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_mixed_courier_example_figures(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = run(capsys, "estimate", str(EXAMPLES / "mixed_courier.toml"), "--json")
+    _, out, _ = run(capsys, "estimate", str(EXAMPLES / "mixed_courier.toml"), "--json")
     data = json.loads(out)
     treatments = [line["treatment"] for line in data["lines"]]
     assert treatments == ["MXT", "LDCT", "MFN", "MFN"]

@@ -8,7 +8,7 @@ import click
 
 from carm.cli import cli
 from carm.estimate import Settings, estimate, load_shipment
-from carm.money import _locale
+from carm.money import check_locale
 
 
 @cli.command(name="estimate")
@@ -21,7 +21,7 @@ def estimate_command(
     file: Path, explain: bool, as_json: bool, locale: str, hst_on_commercial: bool
 ) -> None:
     """Estimate the duties and taxes on the shipment in FILE (JSON or TOML; see examples/)."""
-    _locale(locale)  # a bad locale is an error before any work
+    check_locale(locale)  # a bad locale is an error before any work
     result = estimate(load_shipment(file), settings=Settings(hst_on_commercial=hst_on_commercial))
     if as_json:
         click.echo(result.to_json())

@@ -116,6 +116,7 @@ class TreatmentTable:
         )
         self._by_code = {t.code: t for t in self.treatments.values() if t.code}
         self.rows: tuple[Eligibility, ...] = tuple(rows)
+        self._answers: dict[tuple[str, date, bool], tuple[Treatment, ...]] = {}
         for row in self.rows:
             if row.treatment not in self.treatments:
                 raise InvalidComponent(
@@ -150,6 +151,19 @@ class TreatmentTable:
         self, origin: str, as_of: date, *, proof_of_origin: bool = True
     ) -> tuple[Treatment, ...]:
         """The treatments goods of ``origin`` may claim on ``as_of``: MFN or GT first."""
+        if not isinstance(as_of, date):
+            raise InvalidType(value=as_of, path="as_of", expected="a datetime.date")
+        key = (origin, as_of, proof_of_origin)
+        found = self._answers.get(key) if isinstance(origin, str) else None
+        if found is None:
+            found = self._treatments_for(origin, as_of, proof_of_origin)
+            if len(self._answers) < 100_000:  # bulk runs ask the same few questions many times
+                self._answers[key] = found
+        return found
+
+    def _treatments_for(
+        self, origin: str, as_of: date, proof_of_origin: bool
+    ) -> tuple[Treatment, ...]:
         country = country_code(origin)
         if not isinstance(as_of, date):
             raise InvalidType(value=as_of, path="as_of", expected="a datetime.date")
