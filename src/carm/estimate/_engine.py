@@ -25,8 +25,8 @@ from carm.errors import (
     NotInEffect,
 )
 from carm.estimate._model import CheckedLine, CheckedShipment, Settings, Shipment, check_shipment
-from carm.estimate._result import Estimate, LineEstimate, LowValueOutcome, Step
-from carm.estimate._tables import ExciseRow, Tables, default_tables
+from carm.estimate._result import EVALUATION, Estimate, LineEstimate, LowValueOutcome, Working
+from carm.estimate._tables import Tables, default_tables
 from carm.fx import Quote
 from carm.money import RoundingPolicy
 from carm.tariff import Schedule, TariffLine, load_schedule
@@ -48,6 +48,10 @@ _SOURCE_VFD: Final = "Customs Act ss.48, 55; Memorandum D13-2-3 (currency conver
 _SOURCE_GST: Final = (
     "Excise Tax Act ss.212, 215 (value for tax = value for duty + all duties and taxes)"
 )
+_SOURCE_TREATMENT: Final = (
+    "Customs Tariff ss.24-52 (tariff treatments); Customs Tariff List of Countries"
+)
+_SOURCE_SIMA: Final = "Special Import Measures Act (supplied by the caller)"
 
 
 @attrs.frozen
@@ -162,7 +166,7 @@ def _blocked(
 
 
 def _excise(
-    priced: _Priced, ctx: _Context, duty_paid: Decimal, steps: list[Step]
+    priced: _Priced, ctx: _Context, duty_paid: Decimal, steps: Working
 ) -> tuple[Decimal, Decimal]:
     """Excise duty and excise tax on the line (rounded), with their steps."""
     cl = priced.checked
@@ -179,30 +183,22 @@ def _excise(
                 path="excise.kind",
             )
         if duty_paid <= row.threshold:
-            steps.append(
-                Step(
-                    "excise tax",
-                    f"luxury tax: {duty_paid} ≤ threshold {row.threshold}: none",
-                    _ZERO,
-                    row.source,
-                )
-            )
+            steps.add("excise tax", "luxury tax: {} ≤ threshold {}: none", duty_paid, row.threshold,
+                      amount=_ZERO, source=row.source)  # fmt: skip
             return _ZERO, _ZERO
         of_value = duty_paid * row.rate_of_value / _HUNDRED
         of_excess = (duty_paid - row.threshold) * row.rate_of_excess / _HUNDRED
         tax = _round(min(of_value, of_excess), rounding)
-        steps.append(
-            Step(
-                "excise tax",
-                f"luxury tax: lesser of {row.rate_of_value}% of {duty_paid} ({of_value}) and "
-                f"{row.rate_of_excess}% of {duty_paid} − {row.threshold} ({of_excess}) = {tax}",
-                tax,
-                row.source + "; taxable amount taken as the duty-paid value (a setting to verify)",
-            )
-        )
+        steps.add(
+            "excise tax",
+            "luxury tax: lesser of {}% of {} ({}) and {}% of {} − {} ({}) = {}",
+            row.rate_of_value, duty_paid, of_value, row.rate_of_excess, duty_paid, row.threshold,
+            of_excess, tax,
+            amount=tax,
+            source=row.source + "; taxable amount taken as the duty-paid value (a setting to verify)",
+        )  # fmt: skip
         return _ZERO, tax
     if excise.rate is not None:
-        rows: tuple[ExciseRow, ...] = ()
         rate_pairs: list[tuple[Rate, Decimal | None, str, bool]] = [
             (parse_rate(excise.rate), None, "rate given by the caller", excise.kind in _TAX_KINDS)
         ]
@@ -215,35 +211,11 @@ def _excise(
             and excise.kind == "fuel-inefficient-vehicle"
             and cl.fuel_consumption is not None
         ):
-            steps.append(
-                Step("excise tax", f"green levy: {cl.fuel_consumption} L/100 km is under 13: none", _ZERO,
-                     "Excise Tax Act Sch. I s.6")
-            )  # fmt: skip
+            steps.add("excise tax", "green levy: {} L/100 km is under 13: none", cl.fuel_consumption,
+                      amount=_ZERO, source="Excise Tax Act Sch. I s.6")  # fmt: skip
             return _ZERO, _ZERO
         if not rows:
-            known = sorted(
-                {
-                    f"{r.valid_from}..{r.valid_to or ''}"
-                    for r in ctx.tables.excise_known(excise.kind)
-                }
-            )
-            needs = (
-                " (give alcohol=% by volume)"
-                if excise.kind in ("spirits", "wine", "beer") and cl.alcohol is None
-                else ""
-            )
-            needs += (
-                " (give excise=Excise(..., fuel_consumption=...))"
-                if excise.kind == "fuel-inefficient-vehicle" and cl.fuel_consumption is None
-                else ""
-            )
-            raise NotInEffect(
-                f"no bundled {excise.kind} excise rate for {ctx.day.isoformat()}{needs}",
-                value=excise.kind,
-                path="excise",
-                expected=f"excise=Excise({excise.kind!r}, rate='...') with the rate in force; "
-                f"bundled periods: {', '.join(known) or 'none'}",
-            )
+            raise _no_excise_rate(cl, ctx)
         rate_pairs = [(row.rate, row.block, row.source, row.levy == "tax") for row in rows]
     duty_total = tax_total = _ZERO
     for rate, block, source, is_tax in rate_pairs:
@@ -255,14 +227,8 @@ def _excise(
                 error.message, path="quantities", expected=error.expected
             ) from None
         blocked = f" (charged per whole {block})" if block is not None else ""
-        steps.append(
-            Step(
-                "excise tax" if is_tax else "excise duty",
-                f"{excise.kind}: {rate.text}{blocked} = {amount}",
-                amount,
-                source,
-            )
-        )
+        steps.add("excise tax" if is_tax else "excise duty", "{}: {}{} = {}", excise.kind, rate.text,
+                  blocked, amount, amount=amount, source=source)  # fmt: skip
         if is_tax:
             tax_total += amount
         else:
@@ -270,56 +236,51 @@ def _excise(
     return duty_total, tax_total
 
 
+def _no_excise_rate(cl: CheckedLine, ctx: _Context) -> NotInEffect:
+    assert cl.excise is not None
+    kind = cl.excise.kind
+    known = sorted({f"{r.valid_from}..{r.valid_to or ''}" for r in ctx.tables.excise_known(kind)})
+    needs = ""
+    if kind in ("spirits", "wine", "beer") and cl.alcohol is None:
+        needs = " (give alcohol=% by volume)"
+    if kind == "fuel-inefficient-vehicle" and cl.fuel_consumption is None:
+        needs = " (give excise=Excise(..., fuel_consumption=...))"
+    return NotInEffect(
+        f"no bundled {kind} excise rate for {ctx.day.isoformat()}{needs}",
+        value=kind,
+        path="excise",
+        expected=f"excise=Excise({kind!r}, rate='...') with the rate in force; "
+        f"bundled periods: {', '.join(known) or 'none'}",
+    )
+
+
 def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decimal) -> LineEstimate:
     cl, tline, quote = priced.checked, priced.tariff_line, priced.quote
     rounding = ctx.settings.rounding
-    steps: list[Step] = []
+    steps = Working()
     if quote.currency == "CAD":
-        steps.append(
-            Step(
-                "value for duty",
-                f"{cl.value} CAD = {priced.value_for_duty}",
-                priced.value_for_duty,
-                _SOURCE_VFD,
-            )
-        )
+        steps.add("value for duty", "{} CAD = {}", cl.value, priced.value_for_duty,
+                  amount=priced.value_for_duty, source=_SOURCE_VFD)  # fmt: skip
     else:
-        steps.append(
-            Step(
-                "value for duty",
-                f"{cl.value} {quote.currency} × {quote.rate} = {priced.value_for_duty}",
-                priced.value_for_duty,
-                f"{_SOURCE_VFD}; {quote.explain()}",
-            )
-        )
+        steps.add("value for duty", "{} {} × {} = {}", cl.value, quote.currency, quote.rate,
+                  priced.value_for_duty, amount=priced.value_for_duty, source=_SOURCE_VFD,
+                  quote=quote)  # fmt: skip
     if factor != 1:
         priced = attrs.evolve(
             priced,
             value_for_duty=_round(priced.value_for_duty * factor, rounding),
             quantities={k: v * factor for k, v in priced.quantities.items()},
         )
-        steps.append(
-            Step(
-                "value charged",
-                f"the excess over the gift allowance: {priced.value_for_duty}",
-                priced.value_for_duty,
-                relief.source,
-            )
-        )
+        steps.add("value charged", "the excess over the gift allowance: {}", priced.value_for_duty,
+                  amount=priced.value_for_duty, source=relief.source)  # fmt: skip
     vfd = priced.value_for_duty
     treatment, rate, why = _choose_treatment(priced, ctx)
     customs_duty = _round(rate.duty(vfd, priced.quantities), rounding)
-    steps.append(Step("treatment", f"{treatment.abbreviation} ({treatment.name}): {why}", None,
-                      "Customs Tariff ss.24-52 (tariff treatments); Customs Tariff List of Countries"))  # fmt: skip
-    evaluation = rate.evaluate(vfd, priced.quantities)
-    steps.append(
-        Step(
-            "customs duty",
-            f"{'; '.join(evaluation.lines())} → {customs_duty}",
-            customs_duty,
-            f"Customs Tariff {tline.edition}, {tline.code}, {treatment.abbreviation}",
-        )
-    )
+    steps.add("treatment", "{} ({}): {}", treatment.abbreviation, treatment.name, why,
+              source=_SOURCE_TREATMENT)  # fmt: skip
+    steps.add("customs duty", EVALUATION, rate, vfd, priced.quantities, customs_duty,
+              amount=customs_duty,
+              source=f"Customs Tariff {tline.edition}, {tline.code}, {treatment.abbreviation}")  # fmt: skip
     zero = _round(_ZERO, rounding)  # "0.00", so that every amount shows its cents
     surtax = zero
     for row in ctx.tables.surtaxes_for(
@@ -327,42 +288,23 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
     ):
         amount = _round(vfd * row.rate / _HUNDRED, rounding)
         surtax += amount
-        steps.append(
-            Step("surtax", f"{row.name}: {row.rate}% of {vfd} = {amount}", amount, row.source)
-        )
+        steps.add("surtax", "{}: {}% of {} = {}", row.name, row.rate, vfd, amount, amount=amount,
+                  source=row.source)  # fmt: skip
     sima = zero
     if cl.sima is not None:
         sima = _round(cl.sima, rounding)
-        steps.append(
-            Step(
-                "SIMA",
-                f"amount given: {sima}",
-                sima,
-                "Special Import Measures Act (amount supplied by the caller)",
-            )
-        )
+        steps.add("SIMA", "amount given: {}", sima, amount=sima, source=_SOURCE_SIMA + " (amount)")
     elif cl.sima_percent is not None:
         sima = _round(vfd * cl.sima_percent / _HUNDRED, rounding)
-        steps.append(
-            Step(
-                "SIMA",
-                f"{cl.sima_percent}% of {vfd} = {sima}",
-                sima,
-                "Special Import Measures Act (rate supplied by the caller)",
-            )
-        )
+        steps.add("SIMA", "{}% of {} = {}", cl.sima_percent, vfd, sima, amount=sima,
+                  source=_SOURCE_SIMA + " (rate)")  # fmt: skip
     duty_paid = vfd + customs_duty + surtax + sima
     excise_duty, excise_tax = (zero + amount for amount in _excise(priced, ctx, duty_paid, steps))
     if relief.duties_relieved:
-        if customs_duty or surtax or excise_duty or excise_tax:
-            steps.append(
-                Step(
-                    "relief",
-                    f"duties of {customs_duty + surtax + excise_duty + excise_tax} relieved: {relief.note}",
-                    _ZERO,
-                    relief.source,
-                )
-            )
+        relieved = customs_duty + surtax + excise_duty + excise_tax
+        if relieved:
+            steps.add("relief", "duties of {} relieved: {}", relieved, relief.note, amount=_ZERO,
+                      source=relief.source)  # fmt: skip
         customs_duty = surtax = excise_duty = excise_tax = zero
     in_base = excise_tax
     if (
@@ -372,25 +314,13 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
     ):
         in_base = zero
     value_for_tax = vfd + customs_duty + surtax + sima + excise_duty + in_base
-    steps.append(
-        Step(
-            "value for tax",
-            f"{vfd} + {customs_duty} + {surtax} + {sima} + {excise_duty} + {in_base} = {value_for_tax}",
-            value_for_tax,
-            _SOURCE_GST,
-        )
-    )
+    steps.add("value for tax", "{} + {} + {} + {} + {} + {} = {}", vfd, customs_duty, surtax, sima,
+              excise_duty, in_base, value_for_tax, amount=value_for_tax, source=_SOURCE_GST)  # fmt: skip
     gst_hst, pst = (zero + amount for amount in _taxes(cl, ctx, value_for_tax, steps))
     if relief.taxes_relieved:
         if gst_hst or pst:
-            steps.append(
-                Step(
-                    "relief",
-                    f"taxes of {gst_hst + pst} relieved: {relief.note}",
-                    _ZERO,
-                    relief.source,
-                )
-            )
+            steps.add("relief", "taxes of {} relieved: {}", gst_hst + pst, relief.note,
+                      amount=_ZERO, source=relief.source)  # fmt: skip
         gst_hst = pst = zero
     return LineEstimate(
         index=cl.index,
@@ -410,23 +340,17 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
         value_for_tax=value_for_tax,
         gst_hst=gst_hst,
         pst=pst,
-        steps=tuple(steps),
+        working=steps,
     )
 
 
 def _taxes(
-    cl: CheckedLine, ctx: _Context, value_for_tax: Decimal, steps: list[Step]
+    cl: CheckedLine, ctx: _Context, value_for_tax: Decimal, steps: Working
 ) -> tuple[Decimal, Decimal]:
     rounding = ctx.settings.rounding
     if cl.line.gst_exempt:
-        steps.append(
-            Step(
-                "GST/HST",
-                f"relief code {cl.line.gst_exempt}: not taxable",
-                _ZERO,
-                "Excise Tax Act Sch. VII (non-taxable importations)",
-            )
-        )
+        steps.add("GST/HST", "relief code {}: not taxable", cl.line.gst_exempt, amount=_ZERO,
+                  source="Excise Tax Act Sch. VII (non-taxable importations)")  # fmt: skip
         return _ZERO, _ZERO
     province = ctx.checked.province
     hst = ctx.tables.sales_tax_rate(province, _HST, ctx.day)
@@ -440,28 +364,19 @@ def _taxes(
             )
         row = gst
     gst_hst = _round(value_for_tax * row.rate / _HUNDRED, rounding)
-    why = (
-        ""
-        if row.tax == "HST"
-        else (" (commercial goods: GST; see Settings.hst_on_commercial)" if hst is not None else "")
-    )
-    steps.append(
-        Step(row.tax, f"{row.rate}% of {value_for_tax} = {gst_hst}{why}", gst_hst, row.source)
-    )
+    why = ""
+    if row.tax != _HST and hst is not None:
+        why = " (commercial goods: GST; see Settings.hst_on_commercial)"
+    steps.add(row.tax, "{}% of {} = {}{}", row.rate, value_for_tax, gst_hst, why, amount=gst_hst,
+              source=row.source)  # fmt: skip
     pst = _ZERO
     if ctx.casual:
         for tax in _PROVINCIAL:
             provincial = ctx.tables.sales_tax_rate(province, tax, ctx.day)
             if provincial is not None:
                 pst = _round(value_for_tax * provincial.rate / _HUNDRED, rounding)
-                steps.append(
-                    Step(
-                        tax,
-                        f"{provincial.rate}% of {value_for_tax} = {pst}",
-                        pst,
-                        provincial.source,
-                    )
-                )
+                steps.add(tax, "{}% of {} = {}", provincial.rate, value_for_tax, pst, amount=pst,
+                          source=provincial.source)  # fmt: skip
     return gst_hst, pst
 
 

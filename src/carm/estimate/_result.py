@@ -16,7 +16,7 @@ from carm.money import Money, format_money
 if TYPE_CHECKING:
     from carm.estimate._model import Settings, Shipment
 
-__all__ = ["Estimate", "LineEstimate", "LowValueOutcome", "Step"]
+__all__ = ["EVALUATION", "Estimate", "LineEstimate", "LowValueOutcome", "Step", "Working"]
 
 _ZERO = Decimal(0)
 
@@ -33,6 +33,42 @@ class Step:
     def render(self, indent: str = "  ") -> str:
         text = f"{indent}{self.what:<15} {self.formula}"
         return f"{text}\n{indent}{'':<15} [{self.source}]" if self.source else text
+
+
+EVALUATION = "<rate evaluation>"
+"""The template of a step whose formula is a rate's own explanation (built only when shown)."""
+
+
+class Working(list[tuple[str, str, tuple[Any, ...], Decimal | None, str, Quote | None]]):
+    """The steps of a line as plain data, turned into text only when someone reads them.
+
+    Formatting every figure of every line would cost more than computing them; bulk estimates
+    never read most of it. Plain tuples also travel between processes (``workers=``).
+    """
+
+    def add(
+        self,
+        what: str,
+        template: str,
+        *args: Any,
+        amount: Decimal | None = None,
+        source: str = "",
+        quote: Quote | None = None,
+    ) -> None:
+        self.append((what, template, args, amount, source, quote))
+
+    def steps(self) -> tuple[Step, ...]:
+        found = []
+        for what, template, args, amount, source, quote in self:
+            if template == EVALUATION:
+                rate, value, quantities, rounded = args
+                formula = f"{'; '.join(rate.evaluate(value, quantities).lines())} → {rounded}"
+            else:
+                formula = template.format(*args)
+            if quote is not None:
+                source = f"{source}; {quote.explain()}"
+            found.append(Step(what, formula, amount, source))
+        return tuple(found)
 
 
 @attrs.frozen
@@ -56,7 +92,12 @@ class LineEstimate:
     value_for_tax: Decimal
     gst_hst: Decimal
     pst: Decimal
-    steps: tuple[Step, ...] = attrs.field(repr=False)
+    working: Working = attrs.field(repr=False, eq=False)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The working of the line: each step's rule, formula, result and source."""
+        return self.working.steps()
 
     @property
     def total_duties(self) -> Decimal:
