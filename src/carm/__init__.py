@@ -29,7 +29,7 @@ from carm.errors import (
 
 # Importing the function binds `carm.estimate` to it, over the package of the same name, so that
 # `carm.estimate(shipment)` works; `from carm.estimate import ...` still reaches the package.
-from carm.estimate import Estimate, Excise, Line, Settings, Shipment, estimate
+from carm.estimate import Estimate, Excise, Line, Settings, Shipment, estimate, estimate_many
 from carm.money import DEFAULT_ROUNDING, Money, RoundingPolicy, format_money, round_amount
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "calendar",
     "errors",
     "estimate",
+    "estimate_many",
     "format_money",
     "fx",
     "identifiers",

@@ -503,4 +503,12 @@ def estimate(
         with errors.catch(path=f"lines[{item.checked.index}]"):
             lines.append(_line(item, ctx, relief, factor))
     errors.raise_if_any()
-    return Estimate(shipment, tuple(lines), relief, ctx.schedule.edition, settings)
+    engine = {"schedule": schedule, "tables": tables, "treatments": treatments}
+    return Estimate(
+        shipment,
+        tuple(lines),
+        relief,
+        ctx.schedule.edition,
+        settings,
+        {key: value for key, value in engine.items() if value is not None},
+    )

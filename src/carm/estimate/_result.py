@@ -10,13 +10,23 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from carm.errors import ValidationErrors
 from carm.fx import Quote
 from carm.money import Money, format_money
 
 if TYPE_CHECKING:
     from carm.estimate._model import Settings, Shipment
 
-__all__ = ["EVALUATION", "Estimate", "LineEstimate", "LowValueOutcome", "Step", "Working"]
+__all__ = [
+    "EVALUATION",
+    "Estimate",
+    "LandedOption",
+    "LineEstimate",
+    "LineOptions",
+    "LowValueOutcome",
+    "Step",
+    "Working",
+]
 
 _ZERO = Decimal(0)
 
@@ -172,6 +182,37 @@ class LowValueOutcome:
     note: str
 
 
+@attrs.frozen
+class LandedOption:
+    """The landed cost of a line under one treatment."""
+
+    treatment: str
+    duty_rate: str
+    customs_duty: Decimal
+    line_total: Decimal
+    shipment_total: Decimal
+
+
+@attrs.frozen
+class LineOptions:
+    """Every treatment a line may claim, its landed cost under each, and the one the estimate used."""
+
+    index: int
+    classification: str
+    chosen: str
+    options: tuple[LandedOption, ...]
+
+    def explain(self) -> str:
+        rows = [f"Line {self.index + 1}: {self.classification}"]
+        for option in self.options:
+            mark = "*" if option.treatment == self.chosen else " "
+            rows.append(
+                f" {mark} {option.treatment:<6} {option.duty_rate:<34} duty {option.customs_duty:>10}"
+                f"  line total {option.line_total:>10}  shipment total {option.shipment_total:>10}"
+            )
+        return "\n".join(rows)
+
+
 def _sum(lines: Sequence[LineEstimate], name: str) -> Decimal:
     return sum((getattr(line, name) for line in lines), _ZERO)
 
@@ -185,6 +226,8 @@ class Estimate:
     low_value: LowValueOutcome
     edition: str
     settings: Settings = attrs.field(repr=False)
+    engine: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    """The schedule and tables the estimate used, so that :meth:`options` can use them again."""
 
     value_for_duty = property(lambda self: _sum(self.lines, "value_for_duty"))
     customs_duty = property(lambda self: _sum(self.lines, "customs_duty"))
@@ -198,6 +241,41 @@ class Estimate:
     total_duties = property(lambda self: _sum(self.lines, "total_duties"))
     total_taxes = property(lambda self: _sum(self.lines, "total_taxes"))
     total = property(lambda self: _sum(self.lines, "total"))
+
+    def options(self) -> tuple[LineOptions, ...]:
+        """For each line, the landed cost under every treatment open to it (others unchanged)."""
+        from carm.estimate._engine import estimate
+        from carm.tariff.treatments import default_table
+
+        treatments = self.engine.get("treatments") or default_table()
+        found = []
+        for line, given in zip(self.lines, self.shipment.lines, strict=True):
+            eligible = treatments.treatments_for(
+                line.origin, self.shipment.release_date, proof_of_origin=given.proof_of_origin
+            )
+            options = []
+            for treatment in eligible:
+                lines = list(self.shipment.lines)
+                lines[line.index] = attrs.evolve(given, treatment=treatment.abbreviation)
+                try:
+                    other = estimate(
+                        attrs.evolve(self.shipment, lines=lines),
+                        settings=self.settings,
+                        **self.engine,
+                    )
+                except ValidationErrors:
+                    continue  # the line has no rate for this treatment
+                priced = other.lines[line.index]
+                options.append(
+                    LandedOption(
+                        treatment.abbreviation, priced.duty_rate, priced.customs_duty,
+                        priced.total, other.total,
+                    )
+                )  # fmt: skip
+            found.append(
+                LineOptions(line.index, line.classification, line.treatment, tuple(options))
+            )
+        return tuple(found)
 
     def _heading(self) -> str:
         s = self.shipment

@@ -1,0 +1,74 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+import carm
+from carm import Line, Shipment
+from carm.errors import InvalidComponent, ValidationErrors
+
+
+def shipment(value: str, origin: str = "CN", classification: str = "6109.10.00.11") -> Shipment:
+    return Shipment(
+        lines=[
+            Line(
+                classification=classification,
+                value=Decimal(value),
+                origin=origin,
+                quantity=Decimal(1),
+            )
+        ],
+        release_date=date(2026, 10, 15),
+        province="ON",
+    )
+
+
+def test_estimate_many_matches_one_by_one() -> None:
+    batch = [shipment(str(v)) for v in range(100, 300, 10)]
+    many = carm.estimate_many(batch)
+    assert [e.total for e in many] == [carm.estimate(s).total for s in batch]
+    assert many[0].total == Decimal("23.90")  # 18.00 duty + 5% of 118.00
+
+
+def test_workers_give_the_same_results_in_order() -> None:
+    batch = [shipment(str(v), origin=("CN", "MX", "US")[v % 3]) for v in range(100, 400)]
+    one = carm.estimate_many(batch)
+    two = carm.estimate_many(batch, workers=2, chunk_size=16)
+    assert [e.total for e in two] == [e.total for e in one]
+    assert [e.lines[0].treatment for e in two] == [e.lines[0].treatment for e in one]
+    assert two[5].shipment is batch[5]
+    assert "18% of" in two[2].explain()  # 102 % 3 == 0: goods of China, MFN
+
+
+def test_errors_are_collected_across_shipments() -> None:
+    batch = [shipment("10"), shipment("10", classification="7701.00.00"), shipment("-5")]
+    with pytest.raises(ValidationErrors) as caught:
+        carm.estimate_many(batch, workers=2, chunk_size=1)
+    assert caught.value.paths == ("shipments[1].lines[0].code", "shipments[2].lines[0].value")
+    assert str(caught.value).startswith("2 of 3 shipments cannot be estimated")
+    returned = carm.estimate_many(batch, errors="return")
+    assert isinstance(returned[0], carm.Estimate)
+    assert isinstance(returned[1], ValidationErrors)
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(InvalidComponent):
+        carm.estimate_many([], workers=0)
+    with pytest.raises(InvalidComponent):
+        carm.estimate_many([], errors="ignore")  # type: ignore[arg-type]
+
+
+def test_progress_bar_runs() -> None:
+    assert len(carm.estimate_many([shipment("10")] * 3, progress=True)) == 3
+
+
+def test_options_compare_landed_cost_under_each_treatment() -> None:
+    est = carm.estimate(shipment("100", origin="MX"))
+    (line,) = est.options()
+    assert line.chosen == "MXT"
+    assert [(o.treatment, o.customs_duty, o.line_total) for o in line.options] == [
+        ("MFN", Decimal("18.00"), Decimal("23.90")),
+        ("MXT", Decimal("0.00"), Decimal("5.00")),
+        ("CPTPT", Decimal("0.00"), Decimal("5.00")),
+    ]
+    assert "* MXT" in line.explain()
