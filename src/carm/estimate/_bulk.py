@@ -7,6 +7,7 @@ needs ``rich``: ``pip install 'carm[progress]'``).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +22,7 @@ from carm.errors import (
 )
 from carm.estimate._engine import estimate
 from carm.estimate._model import Settings, Shipment
-from carm.estimate._result import Estimate
+from carm.estimate._result import Deferred, Estimate, LineEstimate
 
 __all__ = ["estimate_many"]
 
@@ -37,20 +38,84 @@ def _one(shipment: Shipment, settings: Settings | None) -> Outcome:
         return ValidationErrors("the shipment cannot be estimated", [error])
 
 
+_AMOUNTS = (
+    "value_for_duty",
+    "customs_duty",
+    "surtax",
+    "sima",
+    "excise_duty",
+    "excise_tax",
+    "value_for_tax",
+    "gst_hst",
+    "pst",
+)
+
+_LINE_FIELDS = (
+    "index", "classification", "description", "origin", "treatment", "treatment_code",
+    "duty_rate", "quote", *_AMOUNTS,
+)  # fmt: skip
+
+# The batch a forked worker reads from its copy of the parent's memory (no pickling of inputs).
+_BATCH: list[Shipment] = []
+
+
 def _slim(outcome: Outcome) -> Any:
-    # What a worker sends back: everything but the shipment, which the parent already has.
-    if isinstance(outcome, Estimate):
-        return (outcome.lines, outcome.low_value, outcome.edition, outcome.settings)
-    return outcome
+    # What a worker sends back: the figures of each line, not the objects or the working.
+    if not isinstance(outcome, Estimate):
+        return outcome
+    lines = tuple(
+        (
+            line.index, line.classification, line.description, line.origin, line.treatment,
+            line.treatment_code, line.duty_rate, line.quote,
+            *(getattr(line, name) for name in _AMOUNTS),
+        )
+        for line in outcome.lines
+    )  # fmt: skip
+    return (lines, outcome.low_value, outcome.edition)
 
 
-def _work(chunk: Sequence[Shipment], settings: Settings | None) -> list[Any]:
+def _work(start: int, stop: int, settings: Settings | None) -> list[Any]:
+    return [_slim(_one(shipment, settings)) for shipment in _BATCH[start:stop]]
+
+
+def _work_sent(chunk: Sequence[Shipment], settings: Settings | None) -> list[Any]:
     return [_slim(_one(shipment, settings)) for shipment in chunk]
 
 
-def _chunks(shipments: Sequence[Shipment], size: int) -> Iterator[Sequence[Shipment]]:
-    for start in range(0, len(shipments), size):
-        yield shipments[start : start + size]
+def _rebuild(shipment: Shipment, result: Any, settings: Settings) -> Outcome:
+    if isinstance(result, ValidationErrors):
+        return result
+    lines, low_value, edition = result
+    rebuilt = tuple(
+        LineEstimate(
+            **dict(zip(_LINE_FIELDS, fields, strict=True)),
+            working=Deferred(shipment, settings, fields[0]),
+        )
+        for fields in lines
+    )
+    return Estimate(shipment, rebuilt, low_value, edition, settings)
+
+
+def _in_processes(
+    batch: list[Shipment], count: int, chunk_size: int, settings: Settings | None
+) -> Iterator[tuple[int, list[Any]]]:
+    """(start, results) per chunk, in order, from ``count`` worker processes."""
+    starts = range(0, len(batch), chunk_size)
+    if "fork" in multiprocessing.get_all_start_methods():
+        global _BATCH
+        _BATCH = batch
+        try:
+            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = [pool.submit(_work, i, i + chunk_size, settings) for i in starts]
+                for start, future in zip(starts, futures, strict=True):
+                    yield start, future.result()
+        finally:
+            _BATCH = []
+        return
+    with ProcessPoolExecutor(count) as pool:  # pragma: no cover - platforms without fork
+        futures = [pool.submit(_work_sent, batch[i : i + chunk_size], settings) for i in starts]
+        for start, future in zip(starts, futures, strict=True):
+            yield start, future.result()
 
 
 def _progress(total: int, enabled: bool) -> tuple[Callable[[int], None], Callable[[], None]]:
@@ -100,14 +165,11 @@ def estimate_many(
                 outcomes.append(_one(shipment, settings))
                 advance(1)
         else:
-            chunks = list(_chunks(batch, chunk_size))
-            with ProcessPoolExecutor(max_workers=count) as pool:
-                for chunk, results in zip(
-                    chunks, pool.map(_work, chunks, [settings] * len(chunks)), strict=True
-                ):
-                    for shipment, result in zip(chunk, results, strict=True):
-                        outcomes.append(_rebuild(shipment, result))
-                    advance(len(chunk))
+            chosen = settings or Settings()
+            for start, results in _in_processes(batch, count, chunk_size, settings):
+                for offset, result in enumerate(results):
+                    outcomes.append(_rebuild(batch[start + offset], result, chosen))
+                advance(len(results))
     finally:
         stop()
     if errors == "return":
@@ -120,10 +182,3 @@ def estimate_many(
             collector.extend(outcome, path=f"shipments[{index}]")
     collector.raise_if_any()
     return [o for o in outcomes if isinstance(o, Estimate)]
-
-
-def _rebuild(shipment: Shipment, result: Any) -> Outcome:
-    if isinstance(result, ValidationErrors):
-        return result
-    lines, low_value, edition, settings = result
-    return Estimate(shipment, lines, low_value, edition, settings)

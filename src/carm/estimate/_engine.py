@@ -139,7 +139,7 @@ def _choose_treatment(priced: _Priced, ctx: _Context) -> tuple[Treatment, Rate, 
         rate = tline.rates.get(treatment.abbreviation)
         if rate is None or not rate.available:
             continue
-        duty = rate.duty(priced.value_for_duty, priced.quantities)
+        duty = rate.unchecked_duty(priced.value_for_duty, priced.quantities)
         if best is None or duty < best[0]:
             best = (duty, treatment, rate)
     if best is None:
@@ -275,7 +275,7 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
                   amount=priced.value_for_duty, source=relief.source)  # fmt: skip
     vfd = priced.value_for_duty
     treatment, rate, why = _choose_treatment(priced, ctx)
-    customs_duty = _round(rate.duty(vfd, priced.quantities), rounding)
+    customs_duty = _round(rate.unchecked_duty(vfd, priced.quantities), rounding)
     steps.add("treatment", "{} ({}): {}", treatment.abbreviation, treatment.name, why,
               source=_SOURCE_TREATMENT)  # fmt: skip
     steps.add("customs duty", EVALUATION, rate, vfd, priced.quantities, customs_duty,

@@ -81,6 +81,26 @@ class Working(list[tuple[str, str, tuple[Any, ...], Decimal | None, str, Quote |
         return tuple(found)
 
 
+class Deferred:
+    """The working of a line estimated in another process: worked out again here when read.
+
+    Sending every line's working back from worker processes costs more than computing it; the
+    engine is deterministic, so the parent re-estimates the one shipment whose working is asked for.
+    """
+
+    __slots__ = ("index", "settings", "shipment")
+
+    def __init__(self, shipment: Shipment, settings: Settings, index: int) -> None:
+        self.shipment = shipment
+        self.settings = settings
+        self.index = index
+
+    def steps(self) -> tuple[Step, ...]:
+        from carm.estimate._engine import estimate
+
+        return estimate(self.shipment, settings=self.settings).lines[self.index].steps
+
+
 @attrs.frozen
 class LineEstimate:
     """Every duty and tax on one line, in CAD, each rounded by the estimate's policy."""
@@ -102,7 +122,7 @@ class LineEstimate:
     value_for_tax: Decimal
     gst_hst: Decimal
     pst: Decimal
-    working: Working = attrs.field(repr=False, eq=False)
+    working: Working | Deferred = attrs.field(repr=False, eq=False)
 
     @property
     def steps(self) -> tuple[Step, ...]:

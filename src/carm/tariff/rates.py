@@ -167,6 +167,14 @@ class Rate:
         # The duty alone, without building the explanation: the bulk path.
         return self._evaluate(value, quantities).amount
 
+    def unchecked_duty(self, value_for_duty: Decimal, quantities: Quantities) -> Decimal:
+        """:meth:`duty` without checking its inputs, for engines that already did.
+
+        ``value_for_duty`` must be a finite ``Decimal`` ≥ 0 and ``quantities`` a mapping of unit
+        codes (``"KGM"``) to such Decimals; anything else gives undefined results.
+        """
+        return self._amount(value_for_duty, quantities)
+
     def evaluate(
         self, value_for_duty: object = Decimal(0), quantities: Mapping[str, object] | None = None
     ) -> Evaluation:
