@@ -112,6 +112,17 @@ class ValidationError(CarmError, ValueError):
     def __str__(self) -> str:
         return self._render()
 
+    def moved(self, path: str) -> Self:
+        """The same error reported at another field ``path``.
+
+        >>> str(InvalidFormat(value="x", path="code").moved("classification"))
+        "classification: has an invalid format (got 'x')"
+        """
+        clone = copy.copy(self)
+        clone.path = path
+        clone.args = (clone._render(),)
+        return clone
+
     def at(self, prefix: str) -> Self:
         """Return the same error with ``prefix`` put in front of its path.
 

@@ -44,7 +44,10 @@ def test_errors_are_collected_across_shipments() -> None:
     batch = [shipment("10"), shipment("10", classification="7701.00.00"), shipment("-5")]
     with pytest.raises(ValidationErrors) as caught:
         carm.estimate_many(batch, workers=2, chunk_size=1)
-    assert caught.value.paths == ("shipments[1].lines[0].code", "shipments[2].lines[0].value")
+    assert caught.value.paths == (
+        "shipments[1].lines[0].classification",
+        "shipments[2].lines[0].value",
+    )
     assert str(caught.value).startswith("2 of 3 shipments cannot be estimated")
     returned = carm.estimate_many(batch, errors="return")
     assert isinstance(returned[0], carm.Estimate)

@@ -344,7 +344,7 @@ def test_every_problem_is_reported_at_once() -> None:
         "lines[1].value",
         "lines[2].value",
         "lines[2].origin",
-        "lines[0].code",
+        "lines[0].classification",
         "lines[3].exchange_rates.EUR",
     )
 

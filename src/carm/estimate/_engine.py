@@ -23,6 +23,7 @@ from carm.errors import (
     InvalidComponent,
     MissingQuantity,
     NotInEffect,
+    ValidationError,
 )
 from carm.estimate._model import CheckedLine, CheckedShipment, Settings, Shipment, check_shipment
 from carm.estimate._result import EVALUATION, Estimate, LineEstimate, LowValueOutcome, Working
@@ -100,7 +101,10 @@ def _quantities(cl: CheckedLine, tline: TariffLine) -> dict[str, Decimal]:
 
 
 def _price(cl: CheckedLine, ctx: _Context) -> _Priced:
-    tline = ctx.schedule.lookup(cl.line.classification)
+    try:
+        tline = ctx.schedule.lookup(cl.line.classification)
+    except ValidationError as error:
+        raise error.moved("classification") from None
     quantities = _quantities(cl, tline)
     quote = ctx.checked.fx.quote(cl.currency, ctx.shipment.direct_shipment_date or ctx.day)
     vfd = _round(cl.value * quote.rate, ctx.settings.rounding)
