@@ -15,6 +15,7 @@ PUBLIC_MODULES = [
     "carm.fx.bank_of_canada",
     "carm.fx.fixed",
     "carm.identifiers",
+    "carm.ledger",
     "carm.identifiers.bn",
     "carm.identifiers.transaction_number",
     "carm.money",

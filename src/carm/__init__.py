@@ -7,7 +7,7 @@ This module is the public surface: everything listed in ``__all__`` is supported
 ``carm`` loads no data; each data set loads on first use, once.
 """
 
-from carm import calendar, errors, fx, identifiers, money, serialization, tariff
+from carm import calendar, errors, fx, identifiers, ledger, money, serialization, tariff
 from carm._version import __version__
 from carm.calendar import BillingCycle, BillingPeriod, BusinessCalendar, billing_period
 from carm.errors import (
@@ -67,6 +67,7 @@ __all__ = [
     "format_money",
     "fx",
     "identifiers",
+    "ledger",
     "money",
     "round_amount",
     "serialization",
