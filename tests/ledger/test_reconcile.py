@@ -1,0 +1,95 @@
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from carm.errors import InvalidFormat, ValidationErrors
+from carm.ledger import Transaction, read_rows, reconcile
+
+D = Decimal
+
+
+def rows(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"number": n, "amount": a} for n, a in pairs]
+
+
+def test_every_kind_of_difference() -> None:
+    statement = rows(
+        ("A", "100.00"), ("B", "50.00"), ("C", "7.00"), ("D", "1.00"), ("D", "1.00"), ("E", "3.00")
+    )
+    books = rows(
+        ("A", "100.00"), ("B", "45.00"), ("F", "9.99"), ("E", "3.00"), ("E", "-3.00"), ("D", "1.00")
+    )
+    rec = reconcile(statement, books)
+    assert rec.matched == (("A", D("100.00")),)
+    assert [
+        (d.number, d.statement_amount, d.book_amount, d.difference) for d in rec.amount_differences
+    ] == [("B", D("50.00"), D("45.00"), D("5.00"))]
+    assert rec.only_in_statement == (("C", D("7.00")),)
+    assert rec.only_in_books == (("F", D("9.99")),)
+    assert [(d.side, d.number, d.amounts) for d in rec.duplicates] == [
+        ("statement", "D", (D("1.00"), D("1.00"))),
+        ("books", "E", (D("3.00"), D("-3.00"))),
+    ]
+    assert rec.summary == {
+        "matched": 1,
+        "amount_differences": 1,
+        "only_in_statement": 1,
+        "only_in_books": 1,
+        "duplicates": 2,
+        "statement_total": D("162.00"),
+        "book_total": D("155.99"),
+        "difference": D("6.01"),
+    }
+    assert not rec.balanced
+    csv_lines = rec.to_csv().splitlines()
+    assert csv_lines[0] == "category,number,statement_amount,book_amount,difference"
+    assert "amount difference,B,50.00,45.00,5.00" in csv_lines
+    assert json.loads(rec.to_json())["summary"]["difference"] == "6.01"
+    assert "Only in the statement (1)" in rec.to_text()
+
+
+def test_transactions_and_mappings_mix() -> None:
+    tx = Transaction("123026635RM0001", "A", "AMPS", D("150.00"), date(2026, 3, 2))
+    rec = reconcile([tx], [{"number": "A", "amount": "150"}])
+    assert rec.balanced
+    assert rec.matched == (("A", D("150.00")),)
+
+
+def test_bad_rows_are_all_reported() -> None:
+    with pytest.raises(ValidationErrors) as caught:
+        reconcile(
+            rows(("A", "1.001"), ("", "2")),
+            [{"number": "B", "amount": "x"}, 5, {"number": "C", "amount": 1.5}],
+        )
+    assert caught.value.paths == (
+        "statement[0].amount",
+        "statement[1].number",
+        "books[0].amount",
+        "books[1]",
+        "books[2].amount",
+    )
+
+
+def test_read_rows_with_a_column_mapping(tmp_path: Path) -> None:
+    csv_file = tmp_path / "soa.csv"
+    csv_file.write_text(
+        "TransactionNumber,Amount,Kind\n12345000000421,200.00,CAD\n", encoding="utf-8"
+    )
+    assert read_rows(csv_file, number="TransactionNumber", amount="Amount") == [
+        {
+            "TransactionNumber": "12345000000421",
+            "Amount": "200.00",
+            "Kind": "CAD",
+            "number": "12345000000421",
+            "amount": "200.00",
+        }
+    ]
+    json_file = tmp_path / "books.json"
+    json_file.write_text('[{"ref": "12345000000421", "total": 200.00}]', encoding="utf-8")
+    (row,) = read_rows(json_file, number="ref", amount="total")
+    assert row["amount"] == D("200.00")
+    with pytest.raises(InvalidFormat, match="lacks the columns named"):
+        read_rows(csv_file)
