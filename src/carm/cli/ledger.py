@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from carm.cli import cli
-from carm.ledger import read_rows, reconcile
+from carm.ledger import read_pairs, reconcile
 
 
 @cli.command(name="reconcile")
@@ -33,8 +33,8 @@ def reconcile_command(
 ) -> None:
     """Reconcile a CBSA statement (CSV or JSON) against your books (CSV or JSON)."""
     result = reconcile(
-        read_rows(statement, number=number_column, amount=amount_column),
-        read_rows(
+        read_pairs(statement, number=number_column, amount=amount_column),
+        read_pairs(
             books,
             number=books_number_column or number_column,
             amount=books_amount_column or amount_column,

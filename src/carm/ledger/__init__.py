@@ -19,7 +19,14 @@ Amounts are what the account owes: debits positive, credits negative (see ``Tran
 
 from carm.ledger._book import ALLOCATION_ORDERS, Ledger
 from carm.ledger._model import Allocation, Kind, Transaction
-from carm.ledger._reconcile import AmountDifference, Duplicate, Reconciliation, read_rows, reconcile
+from carm.ledger._reconcile import (
+    AmountDifference,
+    Duplicate,
+    Reconciliation,
+    read_pairs,
+    read_rows,
+    reconcile,
+)
 from carm.ledger._statement import DailyNotice, OpenItem, RegistrationFacts, Statement
 
 __all__ = [
@@ -35,6 +42,7 @@ __all__ = [
     "RegistrationFacts",
     "Statement",
     "Transaction",
+    "read_pairs",
     "read_rows",
     "reconcile",
 ]

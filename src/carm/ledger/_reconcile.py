@@ -27,7 +27,14 @@ import attrs
 from carm.errors import ErrorCollector, InvalidFormat, InvalidType
 from carm.ledger._model import Transaction
 
-__all__ = ["AmountDifference", "Duplicate", "Reconciliation", "read_rows", "reconcile"]
+__all__ = [
+    "AmountDifference",
+    "Duplicate",
+    "Reconciliation",
+    "read_pairs",
+    "read_rows",
+    "reconcile",
+]
 
 _ZERO: Final = Decimal("0.00")
 _CENT: Final = Decimal("0.01")
@@ -54,7 +61,7 @@ class Duplicate:
 
 @attrs.frozen
 class Reconciliation:
-    matched: tuple[tuple[str, Decimal], ...]
+    matched_cents: tuple[tuple[str, int], ...] = attrs.field(repr=False)
     amount_differences: tuple[AmountDifference, ...]
     only_in_statement: tuple[tuple[str, Decimal], ...]
     only_in_books: tuple[tuple[str, Decimal], ...]
@@ -63,10 +70,15 @@ class Reconciliation:
     book_total: Decimal
 
     @property
+    def matched(self) -> tuple[tuple[str, Decimal], ...]:
+        """Numbers found on both sides with the same amount."""
+        return tuple((number, _money(cents)) for number, cents in self.matched_cents)
+
+    @property
     def summary(self) -> dict[str, Any]:
         """Counts per category and the totals of both sides."""
         return {
-            "matched": len(self.matched),
+            "matched": len(self.matched_cents),
             "amount_differences": len(self.amount_differences),
             "only_in_statement": len(self.only_in_statement),
             "only_in_books": len(self.only_in_books),
@@ -183,19 +195,70 @@ class Reconciliation:
         return "\n".join(lines)
 
 
-def _normalise(rows: Iterable[Any], side: str, errors: ErrorCollector) -> dict[str, list[Decimal]]:
-    found: dict[str, list[Decimal]] = {}
+def _cents(raw: object) -> int:
+    """Exact cents of an amount; the common ``"123.45"`` form without building a Decimal."""
+    if type(raw) is str:
+        text = raw.strip()
+        if len(text) > 3 and text[-3] == "." and text[-2:].isdigit():
+            head = text[:-3]
+            if head.isdigit() or (head[:1] == "-" and head[1:].isdigit()):
+                return int(head + text[-2:])
+        raw = text
+    if isinstance(raw, float | bool):
+        raise InvalidOperation
+    amount = raw if isinstance(raw, Decimal) else Decimal(str(raw))
+    if not amount.is_finite():
+        raise InvalidOperation
+    cents = amount * 100
+    if cents != cents.to_integral_value():
+        raise ValueError("more than two decimals")
+    return int(cents)
+
+
+def _normalise(
+    rows: Iterable[Any], side: str, errors: ErrorCollector
+) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Cents per number, and the numbers that appear more than once with all their cents."""
+    single: dict[str, int] = {}
+    repeated: dict[str, list[int]] = {}
     for index, row in enumerate(rows):
         number: object
         raw: object
-        if isinstance(row, Transaction):
+        if type(row) is tuple and len(row) == 2:
+            number, raw = row
+            # The common case, inline: a clean number and "123.45".
+            if (
+                type(number) is str
+                and type(raw) is str
+                and number
+                and number[0] != " "
+                and number[-1] != " "
+            ):
+                head, dot, tail = raw.rpartition(".")
+                if (
+                    dot
+                    and len(tail) == 2
+                    and tail.isdigit()
+                    and (head.isdigit() or (head[:1] == "-" and head[1:].isdigit()))
+                ):
+                    cents = int(head + tail)
+                    if number in single:
+                        repeated[number] = [single.pop(number), cents]
+                    elif number in repeated:
+                        repeated[number].append(cents)
+                    else:
+                        single[number] = cents
+                    continue
+        elif isinstance(row, Transaction):
             number, raw = row.number, row.amount
         elif isinstance(row, Mapping):
             number, raw = row.get("number"), row.get("amount")
         else:
             errors.add(
                 InvalidType(
-                    value=row, path=f"{side}[{index}]", expected="a Transaction or a mapping"
+                    value=row,
+                    path=f"{side}[{index}]",
+                    expected="a Transaction, a mapping or a (number, amount) pair",
                 )
             )
             continue
@@ -207,10 +270,15 @@ def _normalise(rows: Iterable[Any], side: str, errors: ErrorCollector) -> dict[s
             )
             continue
         try:
-            amount = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip())
-            if not amount.is_finite() or isinstance(raw, float):
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
+            cents = _cents(raw)
+        except ValueError:
+            errors.add(
+                InvalidFormat(
+                    "has more than two decimals", value=raw, path=f"{side}[{index}].amount"
+                )
+            )
+            continue
+        except (InvalidOperation, TypeError):
             errors.add(
                 InvalidFormat(
                     "is not an amount",
@@ -220,58 +288,83 @@ def _normalise(rows: Iterable[Any], side: str, errors: ErrorCollector) -> dict[s
                 )
             )
             continue
-        if amount != amount.quantize(_CENT):
-            errors.add(
-                InvalidFormat(
-                    "has more than two decimals", value=raw, path=f"{side}[{index}].amount"
-                )
-            )
-            continue
-        found.setdefault(number.strip(), []).append(amount)
-    return found
+        number = number.strip()
+        if number in repeated:
+            repeated[number].append(cents)
+        elif number in single:
+            repeated[number] = [single.pop(number), cents]
+        else:
+            single[number] = cents
+    return single, repeated
+
+
+def _money(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
 
 
 def reconcile(statement_rows: Iterable[Any], book_rows: Iterable[Any]) -> Reconciliation:
     """Match statement rows with book rows by transaction number (see the module docstring).
 
-    Rows are :class:`~carm.ledger.Transaction` objects or mappings with at least ``number`` and
-    ``amount``; every bad row is reported at once, with its side and index.
+    Rows are :class:`~carm.ledger.Transaction` objects, mappings with at least ``number`` and
+    ``amount``, or ``(number, amount)`` pairs; every bad row is reported at once, with its side
+    and index. Amounts are compared exactly, in cents.
     """
     errors = ErrorCollector("the rows cannot be reconciled")
-    statement = _normalise(statement_rows, "statement", errors)
-    books = _normalise(book_rows, "books", errors)
+    statement, statement_repeated = _normalise(statement_rows, "statement", errors)
+    books, books_repeated = _normalise(book_rows, "books", errors)
     errors.raise_if_any()
-    matched: list[tuple[str, Decimal]] = []
+    matched: list[tuple[str, int]] = []
     differences: list[AmountDifference] = []
     only_statement: list[tuple[str, Decimal]] = []
-    duplicates: list[Duplicate] = []
-    for number, amounts in statement.items():
-        if len(amounts) > 1:
-            duplicates.append(Duplicate("statement", number, tuple(amounts)))
-            continue
+    for number, cents in statement.items():
         other = books.get(number)
         if other is None:
-            only_statement.append((number, amounts[0]))
-        elif len(other) == 1:
-            if other[0] == amounts[0]:
-                matched.append((number, amounts[0]))
-            else:
-                differences.append(AmountDifference(number, amounts[0], other[0]))
-    only_books: list[tuple[str, Decimal]] = []
-    for number, amounts in books.items():
-        if len(amounts) > 1:
-            duplicates.append(Duplicate("books", number, tuple(amounts)))
-        elif number not in statement:
-            only_books.append((number, amounts[0]))
+            if number not in books_repeated:
+                only_statement.append((number, _money(cents)))
+        elif other == cents:
+            matched.append((number, cents))
+        else:
+            differences.append(AmountDifference(number, _money(cents), _money(other)))
+    only_books = [
+        (number, _money(cents))
+        for number, cents in books.items()
+        if number not in statement and number not in statement_repeated
+    ]
+    duplicates = [
+        Duplicate("statement", n, tuple(map(_money, c))) for n, c in statement_repeated.items()
+    ]
+    duplicates += [Duplicate("books", n, tuple(map(_money, c))) for n, c in books_repeated.items()]
+    total_statement = sum(statement.values()) + sum(sum(c) for c in statement_repeated.values())
+    total_books = sum(books.values()) + sum(sum(c) for c in books_repeated.values())
     return Reconciliation(
         tuple(matched),
         tuple(differences),
         tuple(only_statement),
         tuple(only_books),
         tuple(duplicates),
-        sum((a for amounts in statement.values() for a in amounts), _ZERO),
-        sum((a for amounts in books.values() for a in amounts), _ZERO),
+        _money(total_statement),
+        _money(total_books),
     )
+
+
+def read_pairs(
+    path: str | Path, *, number: str = "number", amount: str = "amount"
+) -> list[tuple[str, Any]]:
+    """``(number, amount)`` pairs from a CSV or JSON file: the fast input of :func:`reconcile`."""
+    source = Path(path)
+    if source.suffix.lower() == ".json":
+        return [(r["number"], r["amount"]) for r in read_rows(source, number=number, amount=amount)]
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        missing = [c for c in (number, amount) if c not in header]
+        if missing:
+            raise InvalidFormat(
+                "lacks the columns named", value=header, path="file",
+                expected="columns " + ", ".join(missing) + " (see --number-column, --amount-column)",
+            )  # fmt: skip
+        n, a = header.index(number), header.index(amount)
+        return [(row[n], row[a]) for row in reader if row]
 
 
 def read_rows(
