@@ -167,7 +167,7 @@ class Statement:
         for t in self.transactions:
             row = _row(t)
             lines.append(
-                f"  {row['posted']}  {t.number:<16} {row['kind']:<14} {_money(Decimal(t.amount)):>14}"
+                f"  {row['posted']}  {t.number:<16} {row['kind']:<18} {_money(Decimal(t.amount)):>14}"
             )
         lines.append(f"  {'closing balance':<47} {_money(self.closing_balance):>14}")
         lines.append(f"  {'amount due':<47} {_money(self.amount_due):>14}")
