@@ -18,6 +18,7 @@ Amounts are what the account owes: debits positive, credits negative (see ``Tran
 """
 
 from carm.ledger._book import ALLOCATION_ORDERS, Ledger
+from carm.ledger._interest import InterestRates, InterestSettings, Waiver
 from carm.ledger._model import Allocation, Kind, Transaction
 from carm.ledger._reconcile import (
     AmountDifference,
@@ -35,6 +36,8 @@ __all__ = [
     "AmountDifference",
     "DailyNotice",
     "Duplicate",
+    "InterestRates",
+    "InterestSettings",
     "Kind",
     "Ledger",
     "OpenItem",
@@ -42,6 +45,7 @@ __all__ = [
     "RegistrationFacts",
     "Statement",
     "Transaction",
+    "Waiver",
     "read_pairs",
     "read_rows",
     "reconcile",

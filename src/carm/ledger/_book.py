@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal, cast
@@ -33,6 +33,7 @@ from carm.errors import (
     ValidationError,
     ValidationErrors,
 )
+from carm.ledger._interest import InterestRates, InterestSettings, accrue
 from carm.ledger._model import Allocation, Kind, Transaction, check_account, check_transaction
 from carm.ledger._statement import DailyNotice, OpenItem, RegistrationFacts, Statement
 from carm.money import to_decimal
@@ -350,6 +351,65 @@ class Ledger:
             self._allocate(credit, disbursement, -self._remaining(credit), on, "disbursement")
         return disbursement
 
+    # --- interest ----------------------------------------------------------------------------
+
+    def accrue_interest(
+        self,
+        account: str,
+        through: date,
+        rates: InterestRates,
+        settings: InterestSettings | None = None,
+    ) -> tuple[Transaction, ...]:
+        """Post the interest on every overdue debt from the day after it was due (or after the
+        interest last posted for it) to ``through``, one interest transaction per debt.
+
+        See :mod:`carm.ledger._interest` for the rates and the settings.
+        """
+        compact = check_account(account)
+        settings = settings or InterestSettings()
+        posted: list[Transaction] = []
+        for debt in list(self._by_account.get(compact, ())):
+            if Decimal(debt.amount) <= 0 or debt.posted > through:
+                continue
+            if Kind(debt.kind) is Kind.INTEREST and settings.compounding == "none":
+                continue
+            due = self.due_date(debt)
+            assert due is not None
+            covered = [
+                t.accrued_through
+                for t in self._by_account[compact]
+                if Kind(t.kind) is Kind.INTEREST
+                and t.relates_to == debt.number
+                and t.accrued_through
+            ]
+            first = max([due, *covered]) + timedelta(days=1)
+            if first > through:
+                continue
+            events = sorted(
+                (a.on, a.amount) for a in self._allocations if debt.number in (a.credit, a.debit)
+            )
+
+            def owed(
+                day: date, debt: Transaction = debt, events: list[tuple[date, Decimal]] = events
+            ) -> Decimal:
+                paid = sum((amount for on, amount in events if on < day), _ZERO)
+                return Decimal(debt.amount) - paid
+
+            interest = accrue(owed, first, through, rates, settings).quantize(Decimal("0.01"))
+            if interest <= 0:
+                continue
+            number = f"INT-{debt.number}-{through:%Y%m%d}"
+            posted.append(
+                self.post(
+                    Transaction(
+                        compact, number, Kind.INTEREST, interest, max(through, self._last_posted(compact) or through),
+                        relates_to=debt.number, accrued_through=through,
+                        description=f"interest {first.isoformat()} to {through.isoformat()} at prescribed + {settings.margin} points",
+                    )
+                )
+            )  # fmt: skip
+        return tuple(posted)
+
     # --- what the CBSA sends ----------------------------------------------------------------
 
     def daily_notice(self, account: str, day: date) -> DailyNotice:
@@ -463,6 +523,7 @@ def _tx_dict(tx: Transaction) -> dict[str, Any]:
         "release_date": tx.release_date.isoformat() if tx.release_date else None,
         "relates_to": tx.relates_to,
         "description": tx.description,
+        "accrued_through": tx.accrued_through.isoformat() if tx.accrued_through else None,
     }
 
 
@@ -478,4 +539,7 @@ def _tx_from(record: Mapping[str, Any]) -> Transaction:
         else None,
         relates_to=record.get("relates_to"),
         description=record.get("description", ""),
+        accrued_through=(
+            date.fromisoformat(record["accrued_through"]) if record.get("accrued_through") else None
+        ),
     )

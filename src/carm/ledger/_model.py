@@ -89,6 +89,8 @@ class Transaction:
     release_date: date | None = None
     relates_to: str | None = None
     description: str = ""
+    accrued_through: date | None = None
+    """On an interest transaction: the last day the interest covers."""
 
     @property
     def is_debit(self) -> bool:
