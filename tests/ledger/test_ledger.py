@@ -299,3 +299,53 @@ def test_bad_settings_and_accounts() -> None:
     with pytest.raises(InvalidFormat, match="a payment must be positive"):
         Ledger().pay(account=ACCOUNT, amount=D("-1"), received=date(2026, 3, 1))
     assert Ledger().balance("123026635") == D("0.00")  # a broker's BN9 account
+
+
+def test_sqlite_round_trip(tmp_path: Path) -> None:
+    book = Ledger()
+    book.post_many([cad(1, "200.00", date(2026, 3, 2)), cad(2, "150.00", date(2026, 3, 5))])
+    book.pay(account=ACCOUNT, amount=D("260.00"), received=date(2026, 3, 6))
+    path = tmp_path / "ledger.db"
+    book.save_sqlite(path)
+    book.save_sqlite(path)  # saving again replaces, never duplicates
+    again = Ledger.load_sqlite(path)
+    assert again.transactions(ACCOUNT) == book.transactions(ACCOUNT)
+    assert again.allocations == book.allocations
+
+
+def test_import_a_csv_with_a_column_mapping(tmp_path: Path) -> None:
+    one, two = numbers(1, 2)
+    path = tmp_path / "dn.csv"
+    path.write_text(
+        "Account,TransactionNumber,Type,Amount,AccountingDate,ReleaseDate\n"
+        f"{ACCOUNT},{one},CAD,200.00,2026-03-02,2026-02-27\n"
+        f"{ACCOUNT},{two},CAD,150.00,2026-03-05,2026-03-04\n",
+        encoding="utf-8",
+    )
+    columns = {"account": "Account", "number": "TransactionNumber", "kind": "Type", "amount": "Amount",
+               "posted": "AccountingDate", "release_date": "ReleaseDate"}  # fmt: skip
+    book = Ledger()
+    assert [t.number for t in book.import_file(path, columns)] == [one, two]
+    assert book.balance(ACCOUNT) == D("350.00")
+
+
+def test_an_import_with_errors_imports_nothing(tmp_path: Path) -> None:
+    one, two = numbers(1, 2)
+    path = tmp_path / "dn.json"
+    path.write_text(
+        f'[{{"account": "{ACCOUNT}", "number": "{one}", "kind": "CAD", "amount": 200.00, "posted": "2026-03-02", "release_date": "2026-02-27"}},'
+        f' {{"account": "{ACCOUNT}", "number": "{two}", "kind": "CAD", "amount": 1.005, "posted": "2026-03-05", "release_date": "2026-03-04"}},'
+        f' {{"account": "{ACCOUNT}", "number": "{two}", "kind": "CAD", "amount": 5, "posted": "March 5"}}]',
+        encoding="utf-8",
+    )
+    book = Ledger()
+    with pytest.raises(ValidationErrors) as caught:
+        book.import_file(path)
+    assert caught.value.paths == ("rows[2].posted",)
+    path.write_text(
+        path.read_text().replace('"March 5"', '"2026-03-06", "release_date": "2026-03-06"')
+    )
+    with pytest.raises(ValidationErrors) as caught:
+        book.import_file(path)
+    assert caught.value.paths == ("rows[1].amount", "rows[2].number")
+    assert book.transactions(ACCOUNT) == ()

@@ -19,6 +19,7 @@ Amounts are what the account owes: debits positive, credits negative (see ``Tran
 
 from carm.ledger._book import ALLOCATION_ORDERS, Ledger
 from carm.ledger._interest import InterestRates, InterestSettings, Waiver
+from carm.ledger._io import COLUMNS, read_transactions, transactions_from_rows
 from carm.ledger._model import Allocation, Kind, Transaction
 from carm.ledger._reconcile import (
     AmountDifference,
@@ -28,10 +29,12 @@ from carm.ledger._reconcile import (
     read_rows,
     reconcile,
 )
+from carm.ledger._security import RPPSecurity, RPPSettings
 from carm.ledger._statement import DailyNotice, OpenItem, RegistrationFacts, Statement
 
 __all__ = [
     "ALLOCATION_ORDERS",
+    "COLUMNS",
     "Allocation",
     "AmountDifference",
     "DailyNotice",
@@ -41,6 +44,8 @@ __all__ = [
     "Kind",
     "Ledger",
     "OpenItem",
+    "RPPSecurity",
+    "RPPSettings",
     "Reconciliation",
     "RegistrationFacts",
     "Statement",
@@ -48,5 +53,7 @@ __all__ = [
     "Waiver",
     "read_pairs",
     "read_rows",
+    "read_transactions",
     "reconcile",
+    "transactions_from_rows",
 ]

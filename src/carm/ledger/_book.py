@@ -16,8 +16,10 @@ Rules (``reference/cbsa-carm-facts.md`` section 3):
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -34,7 +36,9 @@ from carm.errors import (
     ValidationErrors,
 )
 from carm.ledger._interest import InterestRates, InterestSettings, accrue
+from carm.ledger._io import read_transactions
 from carm.ledger._model import Allocation, Kind, Transaction, check_account, check_transaction
+from carm.ledger._security import RPPSecurity, RPPSettings, requirement, review_window
 from carm.ledger._statement import DailyNotice, OpenItem, RegistrationFacts, Statement
 from carm.money import to_decimal
 
@@ -86,16 +90,21 @@ class Ledger:
             if not isinstance(cast(object, raw), Transaction):
                 errors.add(InvalidFormat(value=raw, path=path, expected="a ledger.Transaction"))
                 continue
+            number = raw.number.strip() if isinstance(raw.number, str) else None
+            duplicate = number is not None and (number in self._transactions or number in seen)
+            if number is not None:
+                seen.add(number)
             tx = check_transaction(raw, errors, path=path)
-            if tx is None:
-                continue
-            if tx.number in self._transactions or tx.number in seen:
+            if duplicate:
+                where = "in the ledger" if number in self._transactions else "twice in this import"
                 errors.add(
                     InvalidComponent(
-                        "transaction number already in the ledger", value=tx.number, path="number"
+                        f"transaction number already {where}", value=number, path="number"
                     ),
                     path=path,
                 )
+                continue
+            if tx is None:
                 continue
             previous = last.get(tx.account) or self._last_posted(tx.account)
             if previous is not None and tx.posted < previous:
@@ -121,13 +130,18 @@ class Ledger:
                         path=path,
                     )
                     continue
-            seen.add(tx.number)
             last[tx.account] = tx.posted
             checked.append(tx)
         errors.raise_if_any()
         for tx in checked:
             self._append(tx)
         return checked
+
+    def import_file(
+        self, path: str | Path, columns: Mapping[str, str] | None = None
+    ) -> list[Transaction]:
+        """Post every transaction of a CSV or JSON file, or none (see :mod:`carm.ledger._io`)."""
+        return self.post_many(read_transactions(path, columns))
 
     def _append(self, tx: Transaction) -> None:
         self._transactions[tx.number] = tx
@@ -410,6 +424,41 @@ class Ledger:
             )  # fmt: skip
         return tuple(posted)
 
+    # --- security -----------------------------------------------------------------------------
+
+    def rpp_security(
+        self,
+        account: str,
+        as_of: date,
+        *,
+        on_file: Decimal | None = None,
+        settings: RPPSettings | None = None,
+    ) -> RPPSecurity:
+        """The Release Prior to Payment security the account needs as of the last annual review."""
+        compact = check_account(account)
+        settings = settings or RPPSettings()
+        start, end, next_review = review_window(as_of, settings)
+        months: dict[str, Decimal] = {}
+        for tx in self._by_account.get(compact, ()):
+            if not Kind(tx.kind).declaration:
+                continue
+            period = self.period_of(tx)
+            if start <= period.statement_date <= end:
+                months[period.label] = months.get(period.label, _ZERO) + Decimal(tx.amount)
+        highest_month = max(months, key=lambda m: (months[m], m)) if months else None
+        highest = max(months[highest_month], _ZERO) if highest_month else _ZERO
+        return RPPSecurity(
+            compact,
+            start,
+            end,
+            highest_month,
+            highest,
+            requirement(highest, settings.bond_percent, settings),
+            requirement(highest, settings.cash_percent, settings),
+            on_file,
+            next_review,
+        )
+
     # --- what the CBSA sends ----------------------------------------------------------------
 
     def daily_notice(self, account: str, day: date) -> DailyNotice:
@@ -473,12 +522,36 @@ class Ledger:
             encoding="utf-8",
         )
 
+    def save_sqlite(self, path: str | Path) -> None:
+        """Write the ledger to an SQLite database (one table of records, in order), replacing it."""
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            db.execute("DROP TABLE IF EXISTS carm_ledger")
+            db.execute(
+                "CREATE TABLE carm_ledger (position INTEGER PRIMARY KEY, record TEXT NOT NULL)"
+            )
+            db.executemany(
+                "INSERT INTO carm_ledger (position, record) VALUES (?, ?)",
+                ((i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(self._records())),
+            )
+
+    @classmethod
+    def load_sqlite(cls, path: str | Path, **settings: Any) -> Ledger:
+        """A ledger from the database :meth:`save_sqlite` wrote."""
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            rows = db.execute("SELECT record FROM carm_ledger ORDER BY position").fetchall()
+        return cls._replay((row[0] for row in rows), Path(path).name, settings)
+
     @classmethod
     def load(cls, path: str | Path, **settings: Any) -> Ledger:
         """A ledger from the JSON lines :meth:`save` wrote."""
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        return cls._replay(lines, Path(path).name, settings)
+
+    @classmethod
+    def _replay(cls, lines: Iterable[str], name: str, settings: dict[str, Any]) -> Ledger:
         book = cls(**settings)
-        errors = ErrorCollector(f"{Path(path).name} is not a carm ledger")
-        for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        errors = ErrorCollector(f"{name} is not a carm ledger")
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
