@@ -9,6 +9,7 @@ import carm
 
 PUBLIC_MODULES = [
     "carm",
+    "carm.auth",
     "carm.calendar",
     "carm.errors",
     "carm.fx",

@@ -7,7 +7,7 @@ This module is the public surface: everything listed in ``__all__`` is supported
 ``carm`` loads no data; each data set loads on first use, once.
 """
 
-from carm import calendar, errors, fx, identifiers, ledger, money, serialization, tariff
+from carm import auth, calendar, errors, fx, identifiers, ledger, money, serialization, tariff
 from carm._version import __version__
 from carm.calendar import BillingCycle, BillingPeriod, BusinessCalendar, billing_period
 from carm.errors import (
@@ -18,8 +18,10 @@ from carm.errors import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
+    InvalidState,
     InvalidType,
     MissingQuantity,
+    NotAllowed,
     NotInEffect,
     ServiceError,
     UnknownCode,
@@ -46,10 +48,12 @@ __all__ = [
     "InvalidComponent",
     "InvalidFormat",
     "InvalidLength",
+    "InvalidState",
     "InvalidType",
     "Line",
     "MissingQuantity",
     "Money",
+    "NotAllowed",
     "NotInEffect",
     "RoundingPolicy",
     "ServiceError",
@@ -59,6 +63,7 @@ __all__ = [
     "ValidationError",
     "ValidationErrors",
     "__version__",
+    "auth",
     "billing_period",
     "calendar",
     "errors",

@@ -15,8 +15,10 @@
      │    ├── NotInEffect (LookupError)    no data in effect on the date asked for (no edition, no rate)
      │    └── CurrencyMismatch             amounts in different currencies were combined
      ├── ValidationErrors (ExceptionGroup) many ValidationErrors collected in one pass
-     └── ServiceError                      a remote service (exchange rates, a portal) failed or
-                                           answered something carm cannot use; .url, .status
+     ├── ServiceError                      a remote service (exchange rates, a portal) failed or
+     │                                     answered something carm cannot use; .url, .status
+     ├── NotAllowed                        the person acting lacks the authority (.who, .reason)
+     └── InvalidState                      the thing exists but cannot do that now (approve twice)
 
 A ``ValidationError`` is also a ``ValueError`` so that code written against the standard library
 (or python-stdnum, whose errors are ``ValueError`` too) keeps working.
@@ -48,8 +50,10 @@ __all__ = [
     "InvalidComponent",
     "InvalidFormat",
     "InvalidLength",
+    "InvalidState",
     "InvalidType",
     "MissingQuantity",
+    "NotAllowed",
     "NotInEffect",
     "ServiceError",
     "UnknownCode",
@@ -265,6 +269,19 @@ class _Catch:
             self.collector.add(error, path=self.path)
             return True
         return False
+
+
+class NotAllowed(CarmError):
+    """The person acting does not hold the authority the operation needs; nothing was changed."""
+
+    def __init__(self, message: str, *, who: str = "", reason: str = "") -> None:
+        self.who = who
+        self.reason = reason or message
+        super().__init__(message)
+
+
+class InvalidState(CarmError):
+    """The object exists but cannot do that now (approve a request twice, revoke a revoked grant)."""
 
 
 def _flatten(group: ExceptionGroup[ValidationError]) -> list[ValidationError]:

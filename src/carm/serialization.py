@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -31,6 +31,8 @@ converter = cattrs.Converter()
 
 converter.register_unstructure_hook(Decimal, str)
 converter.register_structure_hook(Decimal, lambda value, _: to_decimal(value, path="amount"))
+converter.register_unstructure_hook(datetime, datetime.isoformat)
+converter.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(value))
 converter.register_unstructure_hook(date, date.isoformat)
 converter.register_structure_hook(date, lambda value, _: date.fromisoformat(value))
 converter.register_unstructure_hook(
