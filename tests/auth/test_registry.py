@@ -1,5 +1,6 @@
 """Scenarios from the CARM Client Portal's flows (reference/cbsa-carm-facts.md section 4)."""
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -268,5 +269,5 @@ def test_save_and_load_json_and_sqlite(reg: Registry, tmp_path: Path) -> None:
 
 def test_the_permission_table_is_ordered_by_role() -> None:
     ranks = sorted(Role, key=lambda role: role.rank)
-    for weaker, stronger in zip(ranks, ranks[1:], strict=False):
+    for weaker, stronger in itertools.pairwise(ranks):
         assert PERMISSIONS[weaker] <= PERMISSIONS[stronger]

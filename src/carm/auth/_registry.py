@@ -53,6 +53,9 @@ _REGISTRATION: Final = "registration"
 _GROUP: Final = "group:"
 
 
+_ACTIONS: Final[dict[object, Action]] = {**{a: a for a in Action}, **{a.value: a for a in Action}}
+
+
 def _now() -> datetime:
     return datetime.now(tz=UTC)
 
@@ -84,6 +87,9 @@ class Registry:
         self._group_names: set[tuple[str, str]] = set()
         self.events: list[AuditEvent] = []
         self._last_id = 0
+        # Each grant with everything it depends on, for checks; cleared whenever a grant changes.
+        self._chains: dict[str, tuple[Grant, ...]] = {}
+        self._reasons: dict[str, str] = {}
 
     # --- people and accounts ------------------------------------------------------------------
 
@@ -186,22 +192,31 @@ class Registry:
     # --- grants ---------------------------------------------------------------------------------
 
     def _store(self, grant: Grant) -> None:
+        self._chains.clear()
         self.grants[grant.id] = grant
         self._by_grantee.setdefault(grant.grantee, []).append(grant.id)
         for parent in grant.depends_on:
             self._dependants.setdefault(parent, []).append(grant.id)
 
+    def _lineage(self, grant: Grant) -> tuple[Grant, ...]:
+        """The grant and everything it depends on, nearest first."""
+        lineage = self._chains.get(grant.id)
+        if lineage is None:
+            found = [grant]
+            for parent in grant.depends_on:
+                found.extend(self._lineage(self.grants[parent]))
+            lineage = self._chains[grant.id] = tuple(found)
+        return lineage
+
     def _chain(self, grant: Grant, at: datetime) -> tuple[Grant, ...] | None:
         """The grant and everything it depends on, if all are in force at ``at``; else None."""
-        if not grant.active(at):
-            return None
-        found = [grant]
-        for parent in grant.depends_on:
-            chain = self._chain(self.grants[parent], at)
-            if chain is None:
+        lineage = self._lineage(grant)
+        for link in lineage:
+            if at < link.start or (link.end is not None and at >= link.end):
                 return None
-            found.extend(chain)
-        return tuple(found)
+            if link.revoked_at is not None and at >= link.revoked_at:
+                return None
+        return lineage
 
     def _business_of(self, scope: str) -> str:
         return scope if len(scope) == 9 else scope[:9]
@@ -294,6 +309,7 @@ class Registry:
         new_start, new_end = start or grant.start, end if end is not None else grant.end
         if new_end is not None and new_end <= new_start:
             raise InvalidFormat("a grant ends before it starts", value=new_end, path="end")
+        self._chains.clear()
         self.grants[grant_id] = attrs.evolve(grant, start=new_start, end=new_end)
         self._log(at, by, "edit", grant=grant_id, start=new_start, end=new_end)
         return self.grants[grant_id]
@@ -311,6 +327,7 @@ class Registry:
         if grant.revoked_at is not None:
             raise InvalidState(f"grant {grant_id} is already revoked")
         self._require(by, grant.scope, grant.role, at, "revoke that grant")
+        self._chains.clear()
         self.grants[grant_id] = attrs.evolve(grant, revoked_at=at)
         self._log(at, by, "revoke", grant=grant_id, cut=len(self._dependants_of(grant_id)))
         return self.grants[grant_id]
@@ -496,9 +513,8 @@ class Registry:
     ) -> Decision:
         """May ``user`` do ``action`` on ``account`` at ``at``? Deny by default, with the reason."""
         at = at or _now()
-        try:
-            chosen = action if isinstance(action, Action) else Action(action)
-        except ValueError:
+        chosen = _ACTIONS.get(action)
+        if chosen is None:
             return Decision(False, f"unknown action {action!r}")
         if user not in self.users:
             return Decision(False, f"unknown user {user!r}")
@@ -528,8 +544,16 @@ class Registry:
                     continue
                 if relationship not in chain:
                     chain = (*chain, *(self._chain(relationship, at) or ()))
-            return Decision(True, f"{grant.role.value} on {grant.scope} (grant {grant.id})", chain)
+            return Decision(True, self._reason(grant), chain)
         return Decision(False, reason)
+
+    def _reason(self, grant: Grant) -> str:
+        reason = self._reasons.get(grant.id)
+        if reason is None:
+            reason = self._reasons[grant.id] = (
+                f"{grant.role.value} on {grant.scope} (grant {grant.id})"
+            )
+        return reason
 
     def _why_not(self, grant: Grant, at: datetime) -> str:
         if at < grant.start:
