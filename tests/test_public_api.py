@@ -11,6 +11,7 @@ PUBLIC_MODULES = [
     "carm",
     "carm.auth",
     "carm.calendar",
+    "carm.declarations",
     "carm.errors",
     "carm.fx",
     "carm.fx.bank_of_canada",

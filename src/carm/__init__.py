@@ -7,7 +7,18 @@ This module is the public surface: everything listed in ``__all__`` is supported
 ``carm`` loads no data; each data set loads on first use, once.
 """
 
-from carm import auth, calendar, errors, fx, identifiers, ledger, money, serialization, tariff
+from carm import (
+    auth,
+    calendar,
+    declarations,
+    errors,
+    fx,
+    identifiers,
+    ledger,
+    money,
+    serialization,
+    tariff,
+)
 from carm._version import __version__
 from carm.calendar import BillingCycle, BillingPeriod, BusinessCalendar, billing_period
 from carm.errors import (
@@ -66,6 +77,7 @@ __all__ = [
     "auth",
     "billing_period",
     "calendar",
+    "declarations",
     "errors",
     "estimate",
     "estimate_many",
