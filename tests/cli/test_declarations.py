@@ -50,7 +50,7 @@ def test_validate_reports_every_problem(capsys: pytest.CaptureFixture[str], tmp_
     status, out, err = run(capsys, "cad", "validate", str(bad))
     assert status == 1
     assert out == ""
-    assert [line.split(":")[1].strip() for line in err.splitlines()] == [
+    assert [line.split(":")[2].strip() for line in err.splitlines()] == [
         "header.office",
         "invoices[0].treatment",
     ]
