@@ -45,7 +45,7 @@ def make(sequence: int, invoices: int, lines: int) -> decl.Declaration:
                     )
                     for j in range(lines)
                 ),
-            )  # fmt: skip
+            )
         )
     return decl.Declaration(header, tuple(built))
 
