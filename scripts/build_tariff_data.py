@@ -94,6 +94,11 @@ def build(shared: Path) -> None:
     with (shared / "harmonized_system" / "sections.csv").open(encoding="utf-8-sig") as handle:
         (OUT / HS["sections"]).write_text(handle.read(), encoding="utf-8")
 
+    # Vocabulary for classification: copied as is (already gzipped CSV; see its README).
+    (OUT / "us_hts_2026r10.csv.gz").write_bytes(
+        (shared / "us_hts" / "hts_lines.csv.gz").read_bytes()
+    )
+
     with (shared / "code_lists" / "cbsa_tariff_treatments.csv").open(encoding="utf-8") as handle:
         (OUT / "treatments.csv").write_text(handle.read(), encoding="utf-8")
 

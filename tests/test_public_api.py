@@ -28,6 +28,8 @@ PUBLIC_MODULES = [
     "carm.tariff.treatments",
     "carm.tariff.options",
     "carm.tariff.editions",
+    "carm.tariff.classify",
+    "carm.tariff.evaluate",
 ]
 
 

@@ -105,3 +105,23 @@ def test_import_reports_every_bad_row(capsys: pytest.CaptureFixture[str], tmp_pa
         "carm: error: line 3.MFN.rate: is not a rate carm can read (cannot read 'lots'): "
         "expected Free, N/A, 18%, 3.32¢/kg, $1.45/kg, A plus B, A but not less than B, … (got 'lots')",
     ]
+
+
+def test_classify_command(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "classify", "Women's cotton knit T-shirt", "--limit", "2")
+    assert status == 0
+    assert out.splitlines()[0].startswith("1. 6109.10.00.21")
+    _, out, _ = run(capsys, "classify", "Women's cotton knit T-shirt", "--json")
+    assert json.loads(out)[0]["hs6"] == "610910"
+    _, out, _ = run(capsys, "classify", "zzqx")
+    assert out.startswith("no match")
+    status, _, _ = run(capsys, "classify", "   ")
+    assert status == 1
+
+
+def test_evaluate_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("description,hs6\nmen's cotton t-shirts,610910\n", encoding="utf-8")
+    status, out, _ = run(capsys, "tariff", "evaluate", str(labelled))
+    assert status == 0
+    assert "top-1 HS6      100.0%" in out

@@ -13,6 +13,8 @@ from carm.cli import cli, echo_json, parse_date
 from carm.money import to_decimal
 from carm.tariff import Edition, TariffLine, available_editions, import_edition, load_schedule
 from carm.tariff._units import unit_code
+from carm.tariff.classify import classify
+from carm.tariff.evaluate import evaluate, read_labelled
 
 
 @cli.group(name="tariff")
@@ -142,6 +144,37 @@ def import_(file: Path, edition: str | None, effective: str | None, as_json: boo
     click.echo(
         f"imported {stored.name} (effective {stored.effective.isoformat()}) to {stored.location}"
     )
+
+
+@tariff_group.command(name="evaluate")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate_command(file: Path, as_json: bool) -> None:
+    """Accuracy of classification on a labelled CSV (columns description,hs6)."""
+    result = evaluate(read_labelled(file))
+    if as_json:
+        echo_json(result)
+        return
+    click.echo(result.to_text())
+
+
+@cli.command(name="classify")
+@click.argument("text")
+@click.option("--limit", default=5, show_default=True, help="How many candidates.")
+@click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON.")
+def classify_command(text: str, limit: int, as_json: bool) -> None:
+    """Suggest classifications for a product description, best first, with their paths."""
+    candidates = classify(text, limit=limit)
+    if as_json:
+        echo_json(candidates)
+        return
+    if not candidates:
+        click.echo("no match: the nomenclature knows none of these words")
+        return
+    for rank, c in enumerate(candidates, start=1):
+        click.echo(f"{rank}. {c.code:<14} score {c.score:.2f}  matched: {', '.join(c.evidence)}")
+        for level, code, description in c.path[1:]:
+            click.echo(f"     {level:<11} {code:<8} {description[:80]}")
 
 
 @tariff_group.command(name="editions")

@@ -12,6 +12,7 @@ The bundled data is edition T2026-2 (an excerpt: 314 tariff items) over the HS 2
 ``carm tariff import`` adds the CBSA's full schedule. Nothing loads until first use.
 """
 
+from carm.tariff.classify import Candidate, classify, normalise
 from carm.tariff.editions import (
     Edition,
     available_editions,
@@ -44,6 +45,7 @@ from carm.tariff.treatments import (
 __all__ = [
     "AdValorem",
     "Bounded",
+    "Candidate",
     "Compound",
     "Edition",
     "Eligibility",
@@ -61,8 +63,10 @@ __all__ = [
     "TreatmentTable",
     "available_editions",
     "cache_directory",
+    "classify",
     "import_edition",
     "load_schedule",
+    "normalise",
     "parse_preferential",
     "parse_rate",
     "treatment",

@@ -1,0 +1,333 @@
+"""Suggest tariff classifications for a product description, with the reasons.
+
+How it ranks (measured on ``shared/data/classification_dev``; see docs/classify.md):
+
+1. **Documents per HS subheading** (5,613 of HS 2022), each holding the words that describe it:
+   the HS 2022 subheading text and its heading's and chapter's; the Canadian tariff lines of the
+   bundled edition under it; and the US Harmonized Tariff Schedule's 8- and 10-digit lines under
+   it (USITC HTSUS 2026 rev. 10, public domain), which name products far more concretely ("T-shirts",
+   "sneakers", "smartphones") than the legal HS text.
+2. **Normalised words**: lower case, accents and punctuation gone, plurals folded ("shirts" →
+   "shirt"), gendered forms folded ("women's", "ladies", "girls'" → "women"), tariff boilerplate
+   ("other", "nesoi", "thereof") and stop words dropped.
+3. **BM25** (k1 1.2, b 0.5) over those documents, and again over **heading documents** (the union
+   of a heading's subheadings): each subheading's score is blended with its heading's, so that a
+   heading whose many lines match the query lifts its subheadings.
+4. **Scores** are the blended score over the best possible for the query's words, in [0, 1]:
+   comparable within one query; a query whose words the nomenclature hardly knows gets low scores
+   rather than invented confidence.
+
+The index is built from package data on the first call (well under a second) and kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Final
+
+import attrs
+
+from carm.errors import InvalidFormat, InvalidLength, InvalidType
+from carm.tariff._hs import format_code, nomenclature
+
+__all__ = ["Candidate", "classify", "normalise"]
+
+MAX_TEXT: Final = 10_000
+_K1: Final = 1.2
+_B: Final = 0.5
+_HEADING_WEIGHT: Final = 0.2
+_TOKEN: Final = re.compile(r"[a-z0-9]+")
+_STOP: Final = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "the",
+        "for",
+        "with",
+        "without",
+        "in",
+        "on",
+        "to",
+        "by",
+        "from",
+        "at",
+        "as",
+        "is",
+        "are",
+        "be",
+        "its",
+        "their",
+        "this",
+        "that",
+        "than",
+        "not",
+        "no",
+        "other",
+        "others",
+        "nesoi",
+        "thereof",
+        "whether",
+        "kind",
+        "kinds",
+        "type",
+        "types",
+        "such",
+        "used",
+        "use",
+        "like",
+        "etc",
+        "including",
+        "include",
+        "excluding",
+        "exceeding",
+        "exceed",
+        "more",
+        "less",
+        "over",
+        "under",
+        "per",
+        "each",
+        "new",
+        "mm",
+        "cm",
+        "kg",
+        "g",
+        "m",
+        "l",
+        "ml",
+        "pcs",
+        "pc",
+    ]
+)
+_FOLD: Final = {
+    "womens": "women", "woman": "women", "ladies": "women", "lady": "women", "girls": "women",
+    "girl": "women", "female": "women", "mens": "men", "man": "men", "boys": "men", "boy": "men",
+    "male": "men", "tee": "tshirt", "tees": "tshirt", "tshirts": "tshirt", "t": "t",
+    "cellphone": "telephone", "smartphone": "telephone", "phone": "telephone", "phones": "telephone",
+    "laptop": "computer", "notebook": "notebook", "tv": "television", "sneaker": "footwear",
+    "knit": "knitted", "sneakers": "footwear", "shoe": "footwear", "shoes": "footwear", "boots": "footwear",
+    "boot": "footwear", "sandal": "footwear", "sandals": "footwear",
+}  # fmt: skip
+"""Everyday words folded onto the nomenclature's: gender (HS "men's or boys'", "women's or
+girls'"), and a few product names whose tariff wording differs (HS 8517 "telephone sets", 8471
+"automatic data processing machines", 64 "footwear"). Kept small on purpose: measured, not tuned to
+the development set."""
+
+
+@lru_cache(maxsize=65_536)
+def _word(token: str) -> str:
+    token = _FOLD.get(token, token)
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 4 and token.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
+        return token[:-2]
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def normalise(text: str) -> list[str]:
+    """The words of ``text`` as the index sees them.
+
+    >>> normalise("Women's 100% Cotton T-Shirts, knitted")
+    ['women', '100', 'cotton', 'tshirt', 'knitted']
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    plain = plain.replace("'s ", "s ").replace("t-shirt", "tshirt").replace("t shirt", "tshirt")
+    words = []
+    for token in _TOKEN.findall(plain):
+        if token in _STOP or (len(token) < 2 and not token.isdigit()):
+            continue
+        word = _word(token)
+        if word not in _STOP:
+            words.append(word)
+    return words
+
+
+@attrs.frozen
+class Candidate:
+    """A suggested classification: the HS subheading, the most specific code known, why."""
+
+    hs6: str
+    code: str
+    score: float
+    path: tuple[tuple[str, str, str], ...]
+    evidence: tuple[str, ...]
+
+    @property
+    def heading(self) -> str:
+        return self.hs6[:4]
+
+
+class _Bm25:
+    """BM25 over a set of documents (word counts)."""
+
+    def __init__(self, documents: dict[str, Counter[str]]) -> None:
+        self.codes = sorted(documents)
+        lengths = [sum(documents[c].values()) for c in self.codes]
+        self.average = sum(lengths) / len(lengths)
+        self.norms = [_K1 * (1 - _B + _B * length / self.average) for length in lengths]
+        self.postings: dict[str, list[tuple[int, int]]] = {}
+        for index, code in enumerate(self.codes):
+            for word, count in documents[code].items():
+                self.postings.setdefault(word, []).append((index, count))
+        total = len(self.codes)
+        self.idf = {
+            word: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
+            for word, p in self.postings.items()
+        }
+        self.position = {code: i for i, code in enumerate(self.codes)}
+
+    def scores(self, words: list[str]) -> tuple[dict[int, float], dict[int, set[str]]]:
+        found: dict[int, float] = {}
+        matched: dict[int, set[str]] = {}
+        for word, repeats in Counter(words).items():
+            idf = self.idf.get(word)
+            if idf is None:
+                continue
+            for index, count in self.postings[word]:
+                gain = idf * count * (_K1 + 1) / (count + self.norms[index])
+                found[index] = found.get(index, 0.0) + gain * repeats
+                matched.setdefault(index, set()).add(word)
+        return found, matched
+
+    def ceiling(self, words: list[str]) -> float:
+        """The score of a document holding every query word often: the top of the scale."""
+        return sum(self.idf.get(word, 0.0) * (_K1 + 1) for word in set(words)) or 1.0
+
+
+def _rows(name: str) -> Iterable[dict[str, str]]:
+    raw = resources.files("carm.tariff").joinpath("data", name).read_bytes()
+    text = gzip.decompress(raw).decode("utf-8") if name.endswith(".gz") else raw.decode("utf-8")
+    return csv.DictReader(io.StringIO(text))
+
+
+@cache
+def _index() -> _Index:
+    hs = nomenclature()
+    documents: dict[str, Counter[str]] = {}
+    for code, node in hs._nodes.items():
+        if len(code) != 6:
+            continue
+        heading = hs._nodes.get(code[:4])
+        chapter = hs._nodes.get(code[:2])
+        words = Counter(normalise(node.description) * 3)
+        if heading is not None:
+            words.update(normalise(heading.description) * 2)
+        if chapter is not None:
+            words.update(normalise(chapter.description))
+        documents[code] = words
+    seen: set[tuple[str, str]] = set()
+    for row in _rows("us_hts_2026r10.csv.gz"):
+        code = row["hs6"]
+        if code not in documents:
+            continue
+        for text in (row["description"], row["full_description"]):
+            if (code, text) not in seen:
+                seen.add((code, text))
+                documents[code].update(normalise(text))
+    for row in _rows("T2026-2.csv.gz"):
+        code = row["tariff_item"].replace(".", "")[:6]
+        if code in documents:
+            documents[code].update(normalise(row["description"].rsplit(" - ", 1)[-1]) * 2)
+    headings: dict[str, Counter[str]] = {}
+    for code, words in documents.items():
+        headings.setdefault(code[:4], Counter()).update(words)
+    return _Index(_Bm25(documents), _Bm25(headings))
+
+
+@attrs.frozen
+class _Index:
+    subheadings: _Bm25
+    headings: _Bm25
+
+
+def _check(text: object) -> str:
+    if not isinstance(text, str):
+        raise InvalidType(value=text, path="text", expected="a product description as a str")
+    if not text.strip():
+        raise InvalidFormat("a description is needed", value=text, path="text")
+    if len(text) > MAX_TEXT:
+        raise InvalidLength(
+            value=f"{text[:40]}...", path="text", expected=f"at most {MAX_TEXT:,} characters"
+        )
+    return text
+
+
+def _path(hs6: str) -> tuple[tuple[str, str, str], ...]:
+    hs = nomenclature()
+    section = hs.section_of(hs6[:2])
+    found = [("section", section.code, section.description)]
+    for length, level in ((2, "chapter"), (4, "heading"), (6, "subheading")):
+        node = hs._nodes[hs6[:length]]
+        found.append((level, format_code(hs6[:length]), node.description))
+    return tuple(found)
+
+
+def _most_specific(hs6: str, words: set[str]) -> str:
+    """The bundled schedule's best-matching line under ``hs6``, else the subheading itself."""
+    from carm.tariff.editions import load_schedule
+
+    best, best_overlap = format_code(hs6), -1
+    for line in load_schedule():
+        if line.hs6 != hs6:
+            continue
+        overlap = len(words & set(normalise(line.description)))
+        if overlap > best_overlap:
+            best, best_overlap = line.code, overlap
+    return best
+
+
+def classify(text: str, *, limit: int = 5) -> list[Candidate]:
+    """The ``limit`` most likely classifications for a product description, best first.
+
+    >>> best = classify("Women's cotton knit T-shirt")[0]
+    >>> best.hs6, best.code
+    ('610910', '6109.10.00.21')
+    """
+    _check(text)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidFormat(value=limit, path="limit", expected="a positive int")
+    words = normalise(text)
+    if not words:
+        return []
+    index = _index().subheadings
+    headings = _index().headings
+    scores, matched = index.scores(words)
+    if not scores:
+        return []
+    heading_scores, _ = headings.scores(words)
+    ceiling = index.ceiling(words)
+    heading_ceiling = headings.ceiling(words)
+    blended = {
+        doc: (1 - _HEADING_WEIGHT) * score / ceiling
+        + _HEADING_WEIGHT
+        * heading_scores.get(headings.position[index.codes[doc][:4]], 0.0)
+        / heading_ceiling
+        for doc, score in scores.items()
+    }
+    ceiling = 1.0
+    ranked = sorted(blended.items(), key=lambda item: (-item[1], index.codes[item[0]]))[:limit]
+    query_words = set(words)
+    return [
+        Candidate(
+            hs6=index.codes[doc],
+            code=_most_specific(index.codes[doc], query_words),
+            score=round(min(score / ceiling, 1.0), 4),
+            path=_path(index.codes[doc]),
+            evidence=tuple(sorted(matched[doc])),
+        )
+        for doc, score in ranked
+    ]
