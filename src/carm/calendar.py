@@ -70,6 +70,7 @@ __all__ = [
     "billing_period",
     "last_business_day_of_month",
     "last_day_of_month",
+    "province_code",
     "ten_business_days_after_17th",
 ]
 
@@ -103,6 +104,18 @@ def _check_date(value: object, path: str) -> date:
     if not isinstance(value, date) or isinstance(value, datetime):
         raise InvalidType(value=value, path=path, expected="a datetime.date")
     return value
+
+
+def province_code(value: object) -> str:
+    """A province or territory's two-letter code, upper-cased and checked.
+
+    >>> province_code("qc")
+    'QC'
+    """
+    code = _province(value)
+    if code is None:
+        raise InvalidType(value=value, path="province", expected="a two-letter code such as 'ON'")
+    return code
 
 
 def _province(value: object) -> str | None:

@@ -7,20 +7,15 @@ from pathlib import Path
 
 import click
 
+from carm._files import read_text
 from carm.cli import cli, echo_json
 from carm.declarations import Declaration, assess, diff, from_json, to_json, validate
-from carm.errors import InvalidComponent, InvalidFormat
+from carm.errors import InvalidFormat
 from carm.money import to_decimal
 
 
 def _read(path: Path) -> Declaration:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidComponent(
-            f"cannot read the file ({error.strerror})", value=str(path), path="file"
-        ) from None
-    return from_json(text)
+    return from_json(read_text(path))
 
 
 def _rates(pairs: tuple[str, ...]) -> dict[str, Decimal]:

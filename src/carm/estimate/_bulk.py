@@ -22,7 +22,7 @@ from carm.errors import (
 )
 from carm.estimate._engine import estimate
 from carm.estimate._model import Settings, Shipment
-from carm.estimate._result import Deferred, Estimate, LineEstimate
+from carm.estimate._result import AMOUNTS, Deferred, Estimate, LineEstimate
 
 __all__ = ["estimate_many"]
 
@@ -38,21 +38,9 @@ def _one(shipment: Shipment, settings: Settings | None) -> Outcome:
         return ValidationErrors("the shipment cannot be estimated", [error])
 
 
-_AMOUNTS = (
-    "value_for_duty",
-    "customs_duty",
-    "surtax",
-    "sima",
-    "excise_duty",
-    "excise_tax",
-    "value_for_tax",
-    "gst_hst",
-    "pst",
-)
-
 _LINE_FIELDS = (
     "index", "classification", "description", "origin", "treatment", "treatment_code",
-    "duty_rate", "quote", *_AMOUNTS,
+    "duty_rate", "quote", *AMOUNTS,
 )  # fmt: skip
 
 # The batch a forked worker reads from its copy of the parent's memory (no pickling of inputs).
@@ -67,7 +55,7 @@ def _slim(outcome: Outcome) -> Any:
         (
             line.index, line.classification, line.description, line.origin, line.treatment,
             line.treatment_code, line.duty_rate, line.quote,
-            *(getattr(line, name) for name in _AMOUNTS),
+            *(getattr(line, name) for name in AMOUNTS),
         )
         for line in outcome.lines
     )  # fmt: skip

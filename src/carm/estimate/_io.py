@@ -31,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from carm._files import read_text
 from carm.errors import ErrorCollector, InvalidComponent, InvalidFormat, InvalidType
 from carm.estimate._model import Excise, Line, Shipment
 
@@ -122,12 +123,7 @@ def shipment_from_dict(data: Mapping[str, Any]) -> Shipment:
 def load_shipment(path: str | Path) -> Shipment:
     """A shipment from a ``.json`` or ``.toml`` file."""
     source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidComponent(
-            f"cannot read the file ({error.strerror})", value=str(path), path="file"
-        ) from None
+    text = read_text(source)
     if source.suffix.lower() == ".toml":
         try:
             data: Any = tomllib.loads(text, parse_float=Decimal)

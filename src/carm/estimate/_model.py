@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import attrs
 
-from carm.calendar import PROVINCES
+from carm.calendar import province_code
 from carm.errors import (
     ErrorCollector,
     InvalidComponent,
@@ -177,19 +177,6 @@ def _choice(value: object, allowed: Sequence[str], path: str) -> str:
     return value.strip().lower()
 
 
-def _province(value: object) -> str:
-    code = value.strip().upper() if isinstance(value, str) else value
-    if code not in PROVINCES:
-        raise InvalidComponent(
-            "is not a Canadian province or territory",
-            value=value,
-            path="province",
-            expected="one of " + ", ".join(PROVINCES),
-        )
-    assert isinstance(code, str)
-    return code
-
-
 def _quantity(value: object, path: str) -> Decimal:
     number = to_decimal(value, path=path)
     if number < 0:
@@ -314,7 +301,7 @@ def check_shipment(shipment: Shipment, errors: ErrorCollector | None = None) -> 
     with errors.catch():
         _choice(shipment.mode, MODES, "mode")
     with errors.catch():
-        province = _province(shipment.province)
+        province = province_code(shipment.province)
     with errors.catch():
         if not isinstance(shipment.release_date, date):
             raise InvalidType(value=shipment.release_date, path="release_date", expected="a date")

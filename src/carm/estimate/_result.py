@@ -163,7 +163,7 @@ class LineEstimate:
                 "observed": self.quote.observed.isoformat() if self.quote.observed else None,
                 "source": self.quote.source,
             },
-            **{name: str(getattr(self, name)) for name in _AMOUNTS},
+            **{name: str(getattr(self, name)) for name in AMOUNTS},
             "total": str(self.total),
             "steps": [
                 {
@@ -177,7 +177,7 @@ class LineEstimate:
         }
 
 
-_AMOUNTS = (
+AMOUNTS = (
     "value_for_duty",
     "customs_duty",
     "surtax",
@@ -305,7 +305,7 @@ class Estimate:
         )
 
     def totals(self) -> dict[str, Decimal]:
-        names = (*_AMOUNTS, "total_duties", "total_taxes", "total")
+        names = (*AMOUNTS, "total_duties", "total_taxes", "total")
         return {name: getattr(self, name) for name in names}
 
     def explain(self) -> str:

@@ -27,6 +27,7 @@ from typing import Any, Final
 import attrs
 import platformdirs
 
+from carm._files import read_text
 from carm.errors import InvalidComponent, InvalidFormat, InvalidType, NotInEffect
 from carm.tariff._hs import nomenclature
 from carm.tariff._readers import TariffRow, detect_layout, read_bundled, read_tphs, write_tphs
@@ -220,12 +221,7 @@ def import_edition(
     carm's bundled layout. Every row is checked first; a file with any error stores nothing.
     """
     source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise InvalidComponent(
-            f"cannot read the file ({error.strerror})", value=str(path), path="file"
-        ) from None
+    text = read_text(source, encoding="utf-8-sig")
     rows = read_rows(text)
     name = _edition_name(source, edition)
     when = _effective(rows, effective)
