@@ -42,7 +42,16 @@ from carm.errors import (
 
 # Importing the function binds `carm.estimate` to it, over the package of the same name, so that
 # `carm.estimate(shipment)` works; `from carm.estimate import ...` still reaches the package.
-from carm.estimate import Estimate, Excise, Line, Settings, Shipment, estimate, estimate_many
+from carm.estimate import (
+    Estimate,
+    Excise,
+    Line,
+    Settings,
+    Shipment,
+    estimate,
+    estimate_frame,
+    estimate_many,
+)
 from carm.money import DEFAULT_ROUNDING, Money, RoundingPolicy, format_money, round_amount
 
 __all__ = [
@@ -80,6 +89,7 @@ __all__ = [
     "declarations",
     "errors",
     "estimate",
+    "estimate_frame",
     "estimate_many",
     "format_money",
     "fx",

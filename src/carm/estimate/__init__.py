@@ -17,6 +17,7 @@ See docs/estimate.md for the rules, their sources, and the settings.
 
 from carm.estimate._bulk import estimate_many
 from carm.estimate._engine import estimate
+from carm.estimate._frame import estimate_frame
 from carm.estimate._io import load_shipment, shipment_from_dict
 from carm.estimate._model import EXCISE_KINDS, Excise, Line, Settings, Shipment
 from carm.estimate._result import Estimate, LineEstimate, LowValueOutcome, Step
@@ -35,6 +36,7 @@ __all__ = [
     "Tables",
     "default_tables",
     "estimate",
+    "estimate_frame",
     "estimate_many",
     "load_shipment",
     "shipment_from_dict",
