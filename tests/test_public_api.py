@@ -21,6 +21,7 @@ PUBLIC_MODULES = [
     "carm.identifiers.bn",
     "carm.identifiers.transaction_number",
     "carm.money",
+    "carm.rulings",
     "carm.serialization",
     "carm.tariff",
     "carm.tariff.rates",

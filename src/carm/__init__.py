@@ -97,6 +97,7 @@ __all__ = [
     "ledger",
     "money",
     "round_amount",
+    "rulings",
     "serialization",
     "tariff",
 ]
