@@ -11,6 +11,7 @@ PUBLIC_MODULES = [
     "carm",
     "carm.auth",
     "carm.calendar",
+    "carm.client",
     "carm.declarations",
     "carm.errors",
     "carm.fx",
@@ -22,6 +23,7 @@ PUBLIC_MODULES = [
     "carm.identifiers.transaction_number",
     "carm.money",
     "carm.rulings",
+    "carm.sandbox",
     "carm.serialization",
     "carm.tariff",
     "carm.tariff.rates",
@@ -34,8 +36,9 @@ PUBLIC_MODULES = [
 ]
 
 
-# Loaded by the console script, not part of the library's surface.
-NOT_PUBLIC = {"cli"}
+# Loaded by the console script, not part of the library's surface; and the optional extras'
+# packages, which `import carm` does not load (they are imported by name).
+NOT_PUBLIC = {"cli", "client", "sandbox"}
 
 
 def _public_names(module: types.ModuleType) -> set[str]:

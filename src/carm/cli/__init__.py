@@ -76,9 +76,10 @@ from carm.cli import declarations as _declarations  # noqa: E402
 from carm.cli import estimate as _estimate  # noqa: E402
 from carm.cli import identifiers as _identifiers  # noqa: E402
 from carm.cli import ledger as _ledger  # noqa: E402
+from carm.cli import sandbox as _sandbox  # noqa: E402
 from carm.cli import tariff as _tariff  # noqa: E402
 
-_ = (_calendar, _declarations, _estimate, _identifiers, _ledger, _tariff)
+_ = (_calendar, _declarations, _estimate, _identifiers, _ledger, _sandbox, _tariff)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,68 @@
+"""``carm sandbox serve``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from carm.cli import cli
+from carm.errors import InvalidFormat
+
+
+def _parts(value: str, count: int, option: str, example: str) -> list[str]:
+    parts = value.split(":", count - 1)
+    if len(parts) != count or not all(parts):
+        raise InvalidFormat(value=value, path=option, expected=example)
+    return parts
+
+
+@cli.group(name="sandbox")
+def sandbox_group() -> None:
+    """A local portal server backed by carm (needs the sandbox extra)."""
+
+
+@sandbox_group.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite file (default: memory)."
+)
+@click.option(
+    "--user", "users", multiple=True, metavar="ID:NAME:PASSWORD", help="A user who may sign in."
+)
+@click.option(
+    "--business",
+    "businesses",
+    multiple=True,
+    metavar="BN9:NAME:MANAGER",
+    help="Register a business.",
+)
+@click.option("--program", "programs", multiple=True, metavar="BN15", help="Add a program account.")
+@click.option("--unavailable", default=0, type=int, help="Answer the next N requests with 503.")
+def serve(host: str, port: int, db: Path | None, users: tuple[str, ...], businesses: tuple[str, ...],
+          programs: tuple[str, ...], unavailable: int) -> None:  # fmt: skip
+    """Serve the portal API (OpenAPI at /openapi.json) until interrupted."""
+    import uvicorn
+
+    from carm.sandbox import Faults, SandboxState, create_app
+
+    state = SandboxState(db or ":memory:")
+    for spec in users:
+        user, name, password = _parts(spec, 3, "--user", "u-alice:Alice:secret")
+        if user not in state.registry.users:
+            state.add_user(user, name=name, password=password)
+    for spec in businesses:
+        number, name, manager = _parts(spec, 3, "--business", "123026635:Maple Imports:u-alice")
+        if number not in state.registry.businesses:
+            state.registry.register_business(number, legal_name=name, address="", manager=manager)
+    for account in programs:
+        state.registry.add_program_account(account)
+    state.save()
+    click.echo(f"carm sandbox on http://{host}:{port} (OpenAPI at /openapi.json)", err=True)
+    uvicorn.run(
+        create_app(state, faults=Faults(unavailable=unavailable)),
+        host=host,
+        port=port,
+        log_level="warning",
+    )

@@ -1,0 +1,31 @@
+"""Clients of a CARM-style portal over HTTP (extra ``http``): ``Portal`` and ``AsyncPortal``.
+
+They talk to the sandbox (``carm sandbox serve``) or any server with its API; see docs/portal.md.
+"""
+
+from carm.client._base import (
+    APIError,
+    AuthenticationError,
+    ConflictError,
+    ConnectionFailed,
+    ForbiddenError,
+    InvalidRequestError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+)
+from carm.client._portal import AsyncPortal, Portal
+
+__all__ = [
+    "APIError",
+    "AsyncPortal",
+    "AuthenticationError",
+    "ConflictError",
+    "ConnectionFailed",
+    "ForbiddenError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "Portal",
+    "RateLimitedError",
+    "ServerError",
+]

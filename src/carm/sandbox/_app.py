@@ -1,0 +1,316 @@
+"""The sandbox portal: an ASGI app (starlette) that serves the library over JSON.
+
+State lives in one SQLite file: the delegation registry, the ledger, the declarations, sessions and
+idempotency keys. Every request that writes holds one lock from reading the state to saving it, so
+concurrent requests never lose a write. A POST with an ``Idempotency-Key`` that was seen before
+gets the recorded answer again and changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import sqlite3
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from carm.auth import Registry
+from carm.declarations import assess, from_json, to_json
+from carm.errors import (
+    CarmError,
+    NotAllowed,
+    NotInEffect,
+    UnknownCode,
+    ValidationError,
+    ValidationErrors,
+)
+from carm.estimate import estimate, shipment_from_dict
+from carm.ledger import Kind, Ledger, Transaction
+from carm.serialization import dumps
+from carm.tariff import load_schedule
+
+__all__ = ["Faults", "SandboxState", "create_app"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, user TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, status INTEGER, body TEXT);
+CREATE TABLE IF NOT EXISTS declarations (number TEXT, version INTEGER, document TEXT, PRIMARY KEY (number, version));
+CREATE TABLE IF NOT EXISTS passwords (user TEXT PRIMARY KEY, password TEXT NOT NULL);
+"""
+
+
+@attrs.define
+class Faults:
+    """Misbehave on purpose: the next ``unavailable`` requests answer 503, and ``delay`` slows each."""
+
+    unavailable: int = 0
+    delay: float = 0.0
+
+
+class SandboxState:
+    """The sandbox's data: an SQLite file (or memory) holding everything the portal keeps."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        self.db = sqlite3.connect(self.path, check_same_thread=False)
+        self.db.executescript(_SCHEMA)
+        self.lock = asyncio.Lock()
+        self.registry = Registry()
+        self.ledger = Ledger()
+        if self.path != ":memory:":
+            # A restart picks up where the last run stopped.
+            with contextlib.suppress(CarmError, sqlite3.OperationalError):
+                self.registry = Registry.load_sqlite(self.path)
+            with contextlib.suppress(CarmError, sqlite3.OperationalError):
+                self.ledger = Ledger.load_sqlite(self.path)
+
+    def save(self) -> None:
+        if self.path != ":memory:":
+            self.registry.save_sqlite(self.path)
+            self.ledger.save_sqlite(self.path)
+
+    def add_user(self, user: str, *, name: str, password: str) -> None:
+        self.registry.add_user(user, name=name)
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO passwords VALUES (?, ?)", (user, password))
+        self.save()
+
+
+def _error(
+    status: int, code: str, message: str, errors: list[dict[str, str]] | None = None
+) -> JSONResponse:
+    body: dict[str, Any] = {"error": {"code": code, "message": message}}
+    if errors:
+        body["error"]["errors"] = errors
+    return JSONResponse(body, status_code=status)
+
+
+def _problems(error: CarmError) -> JSONResponse:
+    if isinstance(error, ValidationErrors):
+        items = [{"path": e.path, "message": str(e)} for e in error.errors]
+        return _error(422, "invalid", error.message, items)
+    if isinstance(error, NotAllowed):
+        return _error(403, "forbidden", str(error))
+    if isinstance(error, UnknownCode):
+        return _error(404, "not_found", str(error))
+    if isinstance(error, ValidationError | NotInEffect):
+        return _error(422, "invalid", str(error), [{"path": error.path, "message": str(error)}])
+    return _error(409, "conflict", str(error))
+
+
+def _json(value: Any, status: int = 200) -> Response:
+    return Response(dumps(value, indent=None), status_code=status, media_type="application/json")
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def create_app(state: SandboxState | None = None, *, faults: Faults | None = None) -> Starlette:
+    """The portal app over ``state`` (a fresh in-memory one by default)."""
+    store = state or SandboxState()
+    misbehave = faults or Faults()
+    request_ids = iter(range(1, 1 << 62))
+
+    def handler(
+        function: Callable[[Request, str | None], Awaitable[Response]],
+        *,
+        auth: bool = True,
+        writes: bool = False,
+    ) -> Handler:
+        async def run(request: Request) -> Response:
+            request_id = f"req_{next(request_ids):08d}"
+            if misbehave.delay:
+                await asyncio.sleep(misbehave.delay)
+            if misbehave.unavailable > 0:
+                misbehave.unavailable -= 1
+                response: Response = _error(503, "unavailable", "the sandbox is failing on purpose")
+                response.headers["Retry-After"] = "0"
+            else:
+                response = await _guarded(function, request, auth, writes)
+            response.headers["Request-Id"] = request_id
+            return response
+
+        return run
+
+    async def _guarded(
+        function: Callable[[Request, str | None], Awaitable[Response]],
+        request: Request,
+        auth: bool,
+        writes: bool,
+    ) -> Response:
+        user = None
+        if auth:
+            header = request.headers.get("authorization", "")
+            token = header.removeprefix("Bearer ").strip()
+            row = store.db.execute("SELECT user FROM sessions WHERE token = ?", (token,)).fetchone()
+            if not token or row is None:
+                return _error(401, "unauthenticated", "sign in first: POST /v1/sessions")
+            user = row[0]
+        key = request.headers.get("idempotency-key") if request.method == "POST" else None
+        async with store.lock if writes else contextlib.nullcontext():
+            if key is not None:
+                seen = store.db.execute(
+                    "SELECT status, body FROM idempotency WHERE key = ?", (key,)
+                ).fetchone()
+                if seen is not None:
+                    return Response(seen[1], status_code=seen[0], media_type="application/json")
+            try:
+                response = await function(request, user)
+            except CarmError as error:
+                response = _problems(error)
+            except json.JSONDecodeError as error:
+                response = _error(400, "bad_json", f"the body is not JSON: {error}")
+            if key is not None and response.status_code < 500:
+                with store.db:
+                    store.db.execute(
+                        "INSERT INTO idempotency VALUES (?, ?, ?)",
+                        (key, response.status_code, bytes(response.body).decode()),
+                    )
+            if writes and response.status_code < 300:
+                store.save()
+            return response
+
+    async def sign_in(request: Request, _: str | None) -> Response:
+        body = await request.json()
+        row = store.db.execute(
+            "SELECT password FROM passwords WHERE user = ?", (body.get("user"),)
+        ).fetchone()
+        if row is None or not secrets.compare_digest(str(row[0]), str(body.get("password", ""))):
+            return _error(401, "unauthenticated", "unknown user or wrong password")
+        token = "sbx_" + secrets.token_urlsafe(24)
+        with store.db:
+            store.db.execute("INSERT INTO sessions VALUES (?, ?)", (token, body["user"]))
+        return _json({"token": token, "user": body["user"]}, 201)
+
+    async def tariff_line(request: Request, _: str | None) -> Response:
+        as_of = request.query_params.get("as_of")
+        schedule = load_schedule(as_of=date.fromisoformat(as_of) if as_of else None)
+        line = schedule.lookup(request.path_params["code"])
+        return _json({
+            "code": line.code, "tariff_item": line.tariff_item, "hs6": line.hs6, "uom": line.uom,
+            "description": line.description, "edition": line.edition,
+            "rates": {k: r.text for k, r in line.rates.items()},
+        })  # fmt: skip
+
+    async def create_estimate(request: Request, _: str | None) -> Response:
+        body = json.loads(await request.body(), parse_float=Decimal)
+        return _json(estimate(shipment_from_dict(body)).to_dict(), 201)
+
+    async def submit_declaration(request: Request, user: str | None) -> Response:
+        cad = from_json((await request.body()).decode())
+        decision = store.registry.check(
+            user or "", "submit_cad", cad.header.importer, at=datetime.now(tz=UTC)
+        )
+        if not decision.allowed:
+            raise NotAllowed(
+                f"{user} may not submit CADs for {cad.header.importer}: {decision.reason}",
+                who=user or "",
+            )
+        number = cad.header.transaction_number
+        if store.db.execute("SELECT 1 FROM declarations WHERE number = ?", (number,)).fetchone():
+            return _error(409, "conflict", f"CAD transaction {number} already in use")
+        assessed = assess(cad)
+        with store.db:
+            store.db.execute(
+                "INSERT INTO declarations VALUES (?, ?, ?)",
+                (number, assessed.version, to_json(assessed, indent=None)),
+            )
+        store.ledger.post(
+            Transaction(
+                cad.header.importer,
+                number,
+                Kind.CAD,
+                assessed.total,
+                datetime.now(tz=UTC).date(),
+                cad.header.release_date,
+            )
+        )
+        return _json(
+            {"transaction_number": number, "version": assessed.version, "total": assessed.total},
+            201,
+        )
+
+    async def get_declaration(request: Request, _: str | None) -> Response:
+        row = store.db.execute(
+            "SELECT document FROM declarations WHERE number = ? ORDER BY version DESC",
+            (request.path_params["number"],),
+        ).fetchone()
+        if row is None:
+            return _error(404, "not_found", "no such declaration")
+        return Response(row[0], media_type="application/json")
+
+    async def transactions(request: Request, user: str | None) -> Response:
+        account = request.path_params["account"]
+        decision = store.registry.check(
+            user or "", "view_transactions", account, at=datetime.now(tz=UTC)
+        )
+        if not decision.allowed:
+            raise NotAllowed(decision.reason, who=user or "")
+        limit = min(int(request.query_params.get("limit", "50")), 500)
+        after = request.query_params.get("starting_after")
+        entries = list(store.ledger.transactions(account))
+        start = next((i + 1 for i, t in enumerate(entries) if t.number == after), 0) if after else 0
+        page = entries[start : start + limit]
+        return _json({
+            "data": [{"number": t.number, "kind": Kind(t.kind).value, "amount": t.amount, "posted": t.posted,
+                      "release_date": t.release_date} for t in page],
+            "has_more": start + limit < len(entries),
+        })  # fmt: skip
+
+    async def openapi(request: Request, _: str | None) -> Response:
+        return JSONResponse(OPENAPI)
+
+    routes = [
+        Route("/v1/sessions", handler(sign_in, auth=False), methods=["POST"]),
+        Route("/v1/tariff/classifications/{code}", handler(tariff_line), methods=["GET"]),
+        Route("/v1/estimates", handler(create_estimate), methods=["POST"]),
+        Route("/v1/declarations", handler(submit_declaration, writes=True), methods=["POST"]),
+        Route("/v1/declarations/{number}", handler(get_declaration), methods=["GET"]),
+        Route("/v1/accounts/{account}/transactions", handler(transactions), methods=["GET"]),
+        Route("/openapi.json", handler(openapi, auth=False), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.carm = store
+    app.state.faults = misbehave
+    return app
+
+
+def _op(summary: str, status: str = "200", body: bool = False) -> Mapping[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "responses": {status: {"description": "OK"}, "4XX": {"description": "error"}},
+    }
+    if body:
+        operation["requestBody"] = {"content": {"application/json": {"schema": {"type": "object"}}}}
+    return operation
+
+
+OPENAPI: Final = {
+    "openapi": "3.1.0",
+    "info": {"title": "carm sandbox portal", "version": "1"},
+    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    "security": [{"bearer": []}],
+    "paths": {
+        "/v1/sessions": {
+            "post": {**_op("Sign in; returns a bearer token", "201", True), "security": []}
+        },
+        "/v1/tariff/classifications/{code}": {"get": _op("A tariff line and its rates")},
+        "/v1/estimates": {"post": _op("Estimate duties and taxes on a shipment", "201", True)},
+        "/v1/declarations": {"post": _op("Submit a CAD (Idempotency-Key honoured)", "201", True)},
+        "/v1/declarations/{number}": {"get": _op("The latest version of a CAD")},
+        "/v1/accounts/{account}/transactions": {
+            "get": _op("The account's transactions, a page at a time")
+        },
+    },
+}
