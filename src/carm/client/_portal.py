@@ -80,6 +80,15 @@ class _Resources:
             lambda d: from_json(json.dumps(d)),
         )
 
+    def post(self, path: str, body: Mapping[str, Any], idempotency_key: str | None = None) -> Any:
+        plan = self._client.plan(
+            "POST", path, body=json.dumps(body, default=str), idempotency_key=idempotency_key
+        )
+        return self._run(plan, lambda d: d)
+
+    def get(self, path: str) -> Any:
+        return self._run(self._client.plan("GET", path), lambda d: d)
+
     def page_plan(self, account: str, after: str | None, limit: int) -> RequestPlan:
         params = {"limit": str(limit), **({"starting_after": after} if after else {})}
         return self._client.plan("GET", f"/v1/accounts/{account}/transactions", params=params)
@@ -144,16 +153,70 @@ class Portal(BaseClient):
         )
 
     def tariff(self, code: str, *, as_of: date | None = None) -> dict[str, Any]:
-        return self.resources.tariff(code, as_of=as_of)  # type: ignore[no-any-return]
+        return self.resources.tariff(code, as_of=as_of)
 
     def estimate(self, shipment: Shipment | Mapping[str, Any], **options: Any) -> dict[str, Any]:
-        return self.resources.estimate(shipment, **options)  # type: ignore[no-any-return]
+        return self.resources.estimate(shipment, **options)
 
     def submit(self, cad: Declaration, **options: Any) -> dict[str, Any]:
-        return self.resources.submit(cad, **options)  # type: ignore[no-any-return]
+        return self.resources.submit(cad, **options)
 
     def declaration(self, number: str) -> Declaration:
-        return self.resources.declaration(number)  # type: ignore[no-any-return]
+        return self.resources.declaration(number)
+
+    def register_business(
+        self, bn: str, *, legal_name: str, address: str, program_accounts: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        """Register a business; the signed-in user becomes its Business Account Manager."""
+        body = {
+            "bn": bn,
+            "legal_name": legal_name,
+            "address": address,
+            "program_accounts": list(program_accounts),
+        }
+        return self.resources.post("/v1/businesses", body)
+
+    def grant(self, *, to: str, account: str, role: str) -> dict[str, Any]:
+        """Give a user or a provider (its BN9) a role on an account."""
+        return self.resources.post("/v1/delegations", {"to": to, "account": account, "role": role})
+
+    def request_access(
+        self, *, account: str, role: str, provider: str | None = None, comment: str = ""
+    ) -> dict[str, Any]:
+        body = {"account": account, "role": role, "provider": provider, "comment": comment}
+        return self.resources.post("/v1/delegation-requests", body)
+
+    def approve(self, request_id: str) -> dict[str, Any]:
+        return self.resources.post(f"/v1/delegation-requests/{request_id}/approve", {})
+
+    def statement(self, account: str, released: date) -> dict[str, Any]:
+        """The statement of the billing period that goods released on ``released`` belong to."""
+        return self.resources.get(f"/v1/accounts/{account}/statements/{released.isoformat()}")
+
+    def pay(
+        self,
+        account: str,
+        amount: Decimal,
+        *,
+        received: date | None = None,
+        allocations: Mapping[str, Decimal] | None = None,
+    ) -> dict[str, Any]:
+        body = {
+            "amount": str(amount),
+            "received": received.isoformat() if received else None,
+            "allocations": allocations,
+        }
+        return self.resources.post(f"/v1/accounts/{account}/payments", body)
+
+    def request_ruling(
+        self, *, kind: str, applicant: str, product: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return self.resources.post(
+            "/v1/rulings", {"kind": kind, "applicant": applicant, "product": dict(product)}
+        )
+
+    def ruling(self, ruling_id: str) -> dict[str, Any]:
+        return self.resources.get(f"/v1/rulings/{ruling_id}")
 
     def transactions(self, account: str, *, page_size: int = 50) -> Iterator[Transaction]:
         """Every transaction of the account, fetching pages as it goes."""
@@ -223,18 +286,18 @@ class AsyncPortal(BaseClient):
         )
 
     async def tariff(self, code: str, *, as_of: date | None = None) -> dict[str, Any]:
-        return await self.resources.tariff(code, as_of=as_of)  # type: ignore[no-any-return]
+        return await self.resources.tariff(code, as_of=as_of)
 
     async def estimate(
         self, shipment: Shipment | Mapping[str, Any], **options: Any
     ) -> dict[str, Any]:
-        return await self.resources.estimate(shipment, **options)  # type: ignore[no-any-return]
+        return await self.resources.estimate(shipment, **options)
 
     async def submit(self, cad: Declaration, **options: Any) -> dict[str, Any]:
-        return await self.resources.submit(cad, **options)  # type: ignore[no-any-return]
+        return await self.resources.submit(cad, **options)
 
     async def declaration(self, number: str) -> Declaration:
-        return await self.resources.declaration(number)  # type: ignore[no-any-return]
+        return await self.resources.declaration(number)
 
     async def transactions(
         self, account: str, *, page_size: int = 50

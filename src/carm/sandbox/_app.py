@@ -25,7 +25,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from carm import rulings
 from carm.auth import Registry
+from carm.calendar import billing_period
 from carm.declarations import assess, from_json, to_json
 from carm.errors import (
     CarmError,
@@ -37,7 +39,7 @@ from carm.errors import (
 )
 from carm.estimate import estimate, shipment_from_dict
 from carm.ledger import Kind, Ledger, Transaction
-from carm.serialization import dumps
+from carm.serialization import converter, dumps
 from carm.tariff import load_schedule
 
 __all__ = ["Faults", "SandboxState", "create_app"]
@@ -47,6 +49,7 @@ CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, user TEXT NOT NULL)
 CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, status INTEGER, body TEXT);
 CREATE TABLE IF NOT EXISTS declarations (number TEXT, version INTEGER, document TEXT, PRIMARY KEY (number, version));
 CREATE TABLE IF NOT EXISTS passwords (user TEXT PRIMARY KEY, password TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rulings (id TEXT PRIMARY KEY, document TEXT NOT NULL);
 """
 
 
@@ -268,6 +271,109 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
             "has_more": start + limit < len(entries),
         })  # fmt: skip
 
+    def now() -> datetime:
+        return datetime.now(tz=UTC)
+
+    def permit(user: str | None, action: str, account: str) -> None:
+        decision = store.registry.check(user or "", action, account, at=now())
+        if not decision.allowed:
+            raise NotAllowed(
+                f"{user} may not {action} on {account}: {decision.reason}", who=user or ""
+            )
+
+    async def register_business(request: Request, user: str | None) -> Response:
+        body = await request.json()
+        business = store.registry.register_business(
+            str(body.get("bn", "")), legal_name=str(body.get("legal_name", "")),
+            address=str(body.get("address", "")), manager=user or "", at=now(),
+        )  # fmt: skip
+        for account in body.get("program_accounts", []):
+            store.registry.add_program_account(str(account), at=now())
+        return _json(
+            {
+                "bn": business.bn,
+                "program_accounts": list(store.registry.businesses[business.bn].program_accounts),
+            },
+            201,
+        )
+
+    async def grant(request: Request, user: str | None) -> Response:
+        body = await request.json()
+        made = store.registry.grant(by=user or "", to=str(body.get("to", "")), account=str(body.get("account", "")),
+                                    role=str(body.get("role", "")), at=now())  # fmt: skip
+        return _json(
+            {"grant": made.id, "to": made.grantee, "account": made.scope, "role": made.role.value},
+            201,
+        )
+
+    async def request_access(request: Request, user: str | None) -> Response:
+        body = await request.json()
+        requester = body.get("provider") or user or ""
+        made = store.registry.request_access(str(requester), account=str(body.get("account", "")), role=str(body.get("role", "")),
+                                             comment=str(body.get("comment", "")), by=user, at=now())  # fmt: skip
+        return _json({"request": made.id, "status": made.status}, 201)
+
+    async def approve(request: Request, user: str | None) -> Response:
+        made = store.registry.approve(request.path_params["id"], by=user or "", at=now())
+        return _json(
+            {"grant": made.id, "to": made.grantee, "account": made.scope, "role": made.role.value},
+            201,
+        )
+
+    async def statement(request: Request, user: str | None) -> Response:
+        account = request.path_params["account"]
+        permit(user, "view_transactions", account)
+        released = date.fromisoformat(request.path_params["day"])
+        return Response(
+            store.ledger.statement(account, billing_period(released)).to_json(),
+            media_type="application/json",
+        )
+
+    async def pay(request: Request, user: str | None) -> Response:
+        account = request.path_params["account"]
+        permit(user, "make_payment", account)
+        body = json.loads(await request.body(), parse_float=Decimal)
+        received = date.fromisoformat(body["received"]) if body.get("received") else now().date()
+        payment, applied = store.ledger.pay(account=account, amount=body.get("amount"), received=received,
+                                            allocations=body.get("allocations"), number=body.get("number"))  # fmt: skip
+        return _json(
+            {
+                "payment": payment.number,
+                "applied": [{"to": a.debit, "amount": a.amount} for a in applied],
+            },
+            201,
+        )
+
+    async def request_ruling(request: Request, user: str | None) -> Response:
+        body = await request.json()
+        applicant = str(body.get("applicant", ""))
+        permit(user, "request_ruling", applicant)
+        product = rulings.Product(**body.get("product", {}))
+        number = f"RUL-{store.db.execute('SELECT COUNT(*) FROM rulings').fetchone()[0] + 1:06d}"
+        made = rulings.Ruling.request(
+            number,
+            kind=str(body.get("kind", "")),
+            applicant=applicant,
+            product=product,
+            by=user or "",
+            at=now(),
+        )
+        with store.db:
+            store.db.execute(
+                "INSERT INTO rulings VALUES (?, ?)", (made.id, dumps(made, indent=None))
+            )
+        return Response(dumps(made, indent=None), status_code=201, media_type="application/json")
+
+    async def get_ruling(request: Request, user: str | None) -> Response:
+        row = store.db.execute(
+            "SELECT document FROM rulings WHERE id = ?", (request.path_params["id"],)
+        ).fetchone()
+        if row is None:
+            return _error(404, "not_found", "no such ruling")
+        ruling = converter.structure(json.loads(row[0]), rulings.Ruling)
+        permit(user, "view_rulings", ruling.applicant)
+        return Response(row[0], media_type="application/json")
+
     async def openapi(request: Request, _: str | None) -> Response:
         return JSONResponse(OPENAPI)
 
@@ -278,6 +384,16 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         Route("/v1/declarations", handler(submit_declaration, writes=True), methods=["POST"]),
         Route("/v1/declarations/{number}", handler(get_declaration), methods=["GET"]),
         Route("/v1/accounts/{account}/transactions", handler(transactions), methods=["GET"]),
+        Route("/v1/businesses", handler(register_business, writes=True), methods=["POST"]),
+        Route("/v1/delegations", handler(grant, writes=True), methods=["POST"]),
+        Route("/v1/delegation-requests", handler(request_access, writes=True), methods=["POST"]),
+        Route(
+            "/v1/delegation-requests/{id}/approve", handler(approve, writes=True), methods=["POST"]
+        ),
+        Route("/v1/accounts/{account}/statements/{day}", handler(statement), methods=["GET"]),
+        Route("/v1/accounts/{account}/payments", handler(pay, writes=True), methods=["POST"]),
+        Route("/v1/rulings", handler(request_ruling, writes=True), methods=["POST"]),
+        Route("/v1/rulings/{id}", handler(get_ruling), methods=["GET"]),
         Route("/openapi.json", handler(openapi, auth=False), methods=["GET"]),
     ]
     app = Starlette(routes=routes)
