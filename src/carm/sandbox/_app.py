@@ -31,6 +31,7 @@ from carm.calendar import billing_period
 from carm.declarations import assess, from_json, to_json
 from carm.errors import (
     CarmError,
+    InvalidFormat,
     NotAllowed,
     NotInEffect,
     UnknownCode,
@@ -112,6 +113,15 @@ def _problems(error: CarmError) -> JSONResponse:
     return _error(409, "conflict", str(error))
 
 
+async def _object(request: Request) -> dict[str, Any]:
+    body = json.loads(await request.body(), parse_float=Decimal)
+    if not isinstance(body, dict):
+        raise InvalidFormat(
+            "the body must be a JSON object", value=type(body).__name__, path="body"
+        )
+    return body
+
+
 def _json(value: Any, status: int = 200) -> Response:
     return Response(dumps(value, indent=None), status_code=status, media_type="application/json")
 
@@ -174,6 +184,13 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
                 response = _problems(error)
             except json.JSONDecodeError as error:
                 response = _error(400, "bad_json", f"the body is not JSON: {error}")
+            except (TypeError, ValueError, KeyError, AttributeError) as error:
+                # A body of the wrong shape for the library call: the caller's mistake, said plainly.
+                response = _error(
+                    400,
+                    "bad_request",
+                    f"the request does not fit the operation: {type(error).__name__}: {error}",
+                )
             if key is not None and response.status_code < 500:
                 with store.db:
                     store.db.execute(
@@ -185,7 +202,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
             return response
 
     async def sign_in(request: Request, _: str | None) -> Response:
-        body = await request.json()
+        body = await _object(request)
         row = store.db.execute(
             "SELECT password FROM passwords WHERE user = ?", (body.get("user"),)
         ).fetchone()
@@ -207,7 +224,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         })  # fmt: skip
 
     async def create_estimate(request: Request, _: str | None) -> Response:
-        body = json.loads(await request.body(), parse_float=Decimal)
+        body = await _object(request)
         return _json(estimate(shipment_from_dict(body)).to_dict(), 201)
 
     async def submit_declaration(request: Request, user: str | None) -> Response:
@@ -282,7 +299,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
             )
 
     async def register_business(request: Request, user: str | None) -> Response:
-        body = await request.json()
+        body = await _object(request)
         business = store.registry.register_business(
             str(body.get("bn", "")), legal_name=str(body.get("legal_name", "")),
             address=str(body.get("address", "")), manager=user or "", at=now(),
@@ -298,7 +315,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         )
 
     async def grant(request: Request, user: str | None) -> Response:
-        body = await request.json()
+        body = await _object(request)
         made = store.registry.grant(by=user or "", to=str(body.get("to", "")), account=str(body.get("account", "")),
                                     role=str(body.get("role", "")), at=now())  # fmt: skip
         return _json(
@@ -307,7 +324,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         )
 
     async def request_access(request: Request, user: str | None) -> Response:
-        body = await request.json()
+        body = await _object(request)
         requester = body.get("provider") or user or ""
         made = store.registry.request_access(str(requester), account=str(body.get("account", "")), role=str(body.get("role", "")),
                                              comment=str(body.get("comment", "")), by=user, at=now())  # fmt: skip
@@ -332,9 +349,9 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
     async def pay(request: Request, user: str | None) -> Response:
         account = request.path_params["account"]
         permit(user, "make_payment", account)
-        body = json.loads(await request.body(), parse_float=Decimal)
+        body = await _object(request)
         received = date.fromisoformat(body["received"]) if body.get("received") else now().date()
-        payment, applied = store.ledger.pay(account=account, amount=body.get("amount"), received=received,
+        payment, applied = store.ledger.pay(account=account, amount=body.get("amount", ""), received=received,
                                             allocations=body.get("allocations"), number=body.get("number"))  # fmt: skip
         return _json(
             {
@@ -345,7 +362,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         )
 
     async def request_ruling(request: Request, user: str | None) -> Response:
-        body = await request.json()
+        body = await _object(request)
         applicant = str(body.get("applicant", ""))
         permit(user, "request_ruling", applicant)
         product = rulings.Product(**body.get("product", {}))
