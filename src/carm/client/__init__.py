@@ -15,11 +15,14 @@ from carm.client._base import (
     ServerError,
 )
 from carm.client._portal import AsyncPortal, Portal
+from carm.client._tariff_service import CBSA_TARIFF_SERVICE, CBSATariffService
 
 __all__ = [
+    "CBSA_TARIFF_SERVICE",
     "APIError",
     "AsyncPortal",
     "AuthenticationError",
+    "CBSATariffService",
     "ConflictError",
     "ConnectionFailed",
     "ForbiddenError",

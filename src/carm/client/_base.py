@@ -150,5 +150,8 @@ class BaseClient:
         detail = body.get("error", {}) if isinstance(body, dict) else {}
         kind = _BY_STATUS.get(status, ServerError if status >= 500 else APIError)
         errors = tuple(detail.get("errors", ()))
-        return kind(str(detail.get("message", f"HTTP {status}")), status=status, code=str(detail.get("code", "")),
+        message = detail.get("message", f"HTTP {status}")
+        if isinstance(message, dict):  # OData writes {"lang": ..., "value": ...}
+            message = message.get("value", "")
+        return kind(str(message), status=status, code=str(detail.get("code", "")),
                     request_id=request_id, errors=errors)  # fmt: skip

@@ -18,7 +18,7 @@ from carm.estimate import Shipment
 from carm.ledger import Transaction
 from carm.serialization import unstructure
 
-__all__ = ["AsyncPortal", "Portal"]
+__all__ = ["AsyncPortal", "Portal", "SyncClient"]
 
 Parse = Callable[[Any], Any]
 
@@ -94,28 +94,10 @@ class _Resources:
         return self._client.plan("GET", f"/v1/accounts/{account}/transactions", params=params)
 
 
-class Portal(BaseClient):
-    """The portal over HTTP, synchronously.
+class SyncClient(BaseClient):
+    """A :class:`BaseClient` that sends with ``httpx.Client`` (``self._http``), retrying as planned."""
 
-    >>> Portal("http://127.0.0.1:8765", token="secret")
-    Portal('http://127.0.0.1:8765', signed_in=True)
-    """
-
-    def __init__(
-        self, base_url: str, *, transport: httpx.BaseTransport | None = None, **options: Any
-    ) -> None:
-        super().__init__(base_url, **options)
-        self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout, transport=transport)
-        self.resources = _Resources(self._execute, self)
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> Portal:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    _http: httpx.Client
 
     def _execute(self, plan: RequestPlan, parse: Parse) -> Any:
         attempt = 0
@@ -145,6 +127,30 @@ class Portal(BaseClient):
                     response.status_code, _body(response), response.headers.get("request-id")
                 )
             return parse(response.json())
+
+
+class Portal(SyncClient):
+    """The portal over HTTP, synchronously.
+
+    >>> Portal("http://127.0.0.1:8765", token="secret")
+    Portal('http://127.0.0.1:8765', signed_in=True)
+    """
+
+    def __init__(
+        self, base_url: str, *, transport: httpx.BaseTransport | None = None, **options: Any
+    ) -> None:
+        super().__init__(base_url, **options)
+        self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout, transport=transport)
+        self.resources = _Resources(self._execute, self)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Portal:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def sign_in(self, user: str, password: str) -> None:
         """Open a session; the token is kept and never shown."""

@@ -40,6 +40,7 @@ from carm.errors import (
 )
 from carm.estimate import estimate, shipment_from_dict
 from carm.ledger import Kind, Ledger, Transaction
+from carm.sandbox._tariff_service import tariff_service
 from carm.serialization import converter, dumps
 from carm.tariff import load_schedule
 
@@ -411,6 +412,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         Route("/v1/accounts/{account}/payments", handler(pay, writes=True), methods=["POST"]),
         Route("/v1/rulings", handler(request_ruling, writes=True), methods=["POST"]),
         Route("/v1/rulings/{id}", handler(get_ruling), methods=["GET"]),
+        Route("/v1/tariff-srv/{rest:path}", tariff_service, methods=["GET"]),
         Route("/openapi.json", handler(openapi, auth=False), methods=["GET"]),
     ]
     app = Starlette(routes=routes)

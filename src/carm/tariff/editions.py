@@ -40,6 +40,7 @@ __all__ = [
     "import_edition",
     "load_schedule",
     "read_rows",
+    "store_edition",
 ]
 
 _CACHE_ENV: Final = "CARM_CACHE_DIR"
@@ -225,8 +226,13 @@ def import_edition(
     rows = read_rows(text)
     name = _edition_name(source, edition)
     when = _effective(rows, effective)
+    return store_edition(rows, edition=name, effective=when, source=source.name)
+
+
+def store_edition(rows: list[TariffRow], *, edition: str, effective: date, source: str) -> Edition:
+    """Keep checked rows in the cache as an edition (replacing one of the same name)."""
     directory = cache_directory()
-    file_name = f"{name}.csv"
+    file_name = f"{edition}.csv"
     _atomic_write(directory / file_name, write_tphs(rows))
     entries = [
         {
@@ -236,11 +242,11 @@ def import_edition(
             "source": e.source,
         }
         for e in _cached(directory)
-        if e.name != name
+        if e.name != edition
     ]
     entries.append(
-        {"name": name, "effective": when.isoformat(), "file": file_name, "source": source.name}
+        {"name": edition, "effective": effective.isoformat(), "file": file_name, "source": source}
     )
     entries.sort(key=lambda entry: entry["effective"])
     _atomic_write(directory / _INDEX, json.dumps(entries, indent=2) + "\n")
-    return Edition(name, when, str(directory / file_name), "tphs", source.name)
+    return Edition(edition, effective, str(directory / file_name), "tphs", source)

@@ -1,0 +1,117 @@
+"""A client of the CBSA tariff service (OData v2, JSON), and a sync of its schedule into carm's cache."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Final
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+
+from carm.client._portal import SyncClient
+from carm.errors import InvalidFormat
+from carm.tariff import Edition, Rate
+from carm.tariff._odata import rate_from_fields
+from carm.tariff._readers import TariffRow, parse_tariff_code
+from carm.tariff.editions import store_edition
+from carm.tariff.treatments import default_table
+
+__all__ = ["CBSA_TARIFF_SERVICE", "CBSATariffService"]
+
+CBSA_TARIFF_SERVICE: Final = "https://ccapi-ipacc.cbsa-asfc.cloud-nuage.canada.ca/v1/tariff-srv"
+"""The CBSA's tariff service, as public client code calls it (reference section 5.2)."""
+
+
+class CBSATariffService(SyncClient):
+    """Classifications and customs duties as of a date, from the CBSA tariff service (or the
+    sandbox's emulation of it), and :meth:`sync` to keep a whole edition in carm's cache."""
+
+    def __init__(
+        self,
+        base_url: str = CBSA_TARIFF_SERVICE,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(base_url, **options)
+        headers = {"Accept": "application/json", "Accept-Language": "EN"}
+        self._http = httpx.Client(
+            base_url=self.base_url, timeout=self.timeout, transport=transport, headers=headers
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> CBSATariffService:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _key(self, number: str, as_of: date) -> str:
+        digits = parse_tariff_code(number, path="number")
+        dotted = ".".join([digits[:4], *(digits[i : i + 2] for i in range(4, len(digits), 2))])
+        return f"tariffClassifications(TariffNumber='{dotted}',AsOfDate='{as_of.isoformat()}')"
+
+    def classification(self, number: str, as_of: date) -> dict[str, Any]:
+        """The ``tariffClassifications`` entity of a tariff number on a date."""
+        return self._execute(self.plan("GET", f"/{self._key(number, as_of)}"), lambda d: d["d"])  # type: ignore[no-any-return]
+
+    def customs_duties(self, number: str, as_of: date) -> dict[str, Rate]:
+        """Each treatment's rate (by abbreviation, ``MFN``, ``UST``...) on a tariff number."""
+        rows = self._execute(
+            self.plan("GET", f"/{self._key(number, as_of)}/to_customsDuties"),
+            lambda d: d["d"]["results"],
+        )
+        return _rates(rows)
+
+    def sync(
+        self, as_of: date, *, edition: str, effective: date | None = None, page_size: int = 200
+    ) -> Edition:
+        """Read every classification in force on ``as_of`` with its duties, and keep them in the
+        cache as ``edition`` (effective ``effective``, by default ``as_of``), where
+        :func:`carm.tariff.load_schedule` finds it."""
+        rows: list[TariffRow] = []
+        params: dict[str, str] | None = {
+            "AsOfDate": as_of.isoformat(),
+            "$top": str(page_size),
+            "$skip": "0",
+            "$expand": "to_customsDuties",
+        }
+        while params is not None:
+            plan = self.plan("GET", "/tariffClassifications", params=params)
+            page = self._execute(plan, lambda d: d["d"])
+            rows.extend(_row(entity) for entity in page["results"])
+            following = page.get("__next")
+            params = dict(parse_qsl(urlsplit(following).query)) if following else None
+        if not rows:
+            raise InvalidFormat("the service listed no classifications", value=as_of, path="as_of")
+        return store_edition(
+            rows,
+            edition=edition,
+            effective=effective or as_of,
+            source=f"{self.base_url} as of {as_of.isoformat()}",
+        )
+
+
+def _rates(rows: list[dict[str, Any]]) -> dict[str, Rate]:
+    table = default_table()
+    return {
+        table.treatment(str(row["TariffTreatmentCode"])).abbreviation: rate_from_fields(row)
+        for row in rows
+    }
+
+
+def _row(entity: dict[str, Any]) -> TariffRow:
+    digits = parse_tariff_code(str(entity["TariffNumber"]), path="TariffNumber")
+    rates = _rates(entity.get("to_customsDuties", {}).get("results", []))
+    texts = tuple(
+        (code, rate.text) for code, rate in sorted(rates.items(), key=lambda item: item[0] != "MFN")
+    )
+    return TariffRow(
+        digits[:8],
+        digits[8:],
+        str(entity.get("Description", "")),
+        str(entity.get("UnitOfMeasureCode") or "") or None,
+        texts,
+    )
