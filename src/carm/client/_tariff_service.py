@@ -19,7 +19,7 @@ from carm.tariff.treatments import default_table
 __all__ = ["CBSA_TARIFF_SERVICE", "CBSATariffService"]
 
 CBSA_TARIFF_SERVICE: Final = "https://ccapi-ipacc.cbsa-asfc.cloud-nuage.canada.ca/v1/tariff-srv"
-"""The CBSA's tariff service, as public client code calls it (reference section 5.2)."""
+"""The CBSA's tariff service, as public client code calls it (`cbsa-carm-facts.md` §5.2)."""
 
 
 class CBSATariffService(SyncClient):
