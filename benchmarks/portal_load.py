@@ -41,9 +41,9 @@ async def client(url: str, count: int, latencies: list[float], errors: list[str]
             start = time.perf_counter()
             try:
                 if index % 2:
-                    await portal.estimate(SHIPMENT)
+                    await portal.estimates.create(SHIPMENT)
                 else:
-                    await portal.tariff("6109.10.00.11")
+                    await portal.tariff.line("6109.10.00.11")
             except Exception as error:
                 errors.append(type(error).__name__)
             latencies.append(time.perf_counter() - start)
@@ -75,10 +75,10 @@ async def submissions(url: str, count: int) -> int:
                 cad.header,
                 transaction_number=txn.make(account_security="12345", sequence=10_000 + n),
             )
-            await portal.submit(attrs.evolve(cad, header=header))
+            await portal.declarations.submit(attrs.evolve(cad, header=header))
 
         await asyncio.gather(*(submit(n) for n in range(count)))
-        return len([t async for t in portal.transactions("123026635RM0001", page_size=500)])
+        return len([t async for t in portal.ledger.transactions("123026635RM0001", page_size=500)])
 
 
 @contextlib.contextmanager

@@ -46,21 +46,21 @@ SHIPMENT = carm.Shipment(
 def test_a_broker_signs_in_estimates_submits_and_reads_the_ledger(sandbox: Server) -> None:
     with Portal(sandbox.url) as portal:
         with pytest.raises(AuthenticationError):
-            portal.tariff("6109.10.00.11")
+            portal.tariff.line("6109.10.00.11")
         portal.sign_in("u-erin", "u-erin-password")
         assert "sbx_" not in repr(portal)
         assert "signed_in=True" in repr(portal)
-        assert portal.tariff("6109100011")["rates"]["MFN"] == "18%"
-        assert portal.estimate(SHIPMENT)["totals"]["total"] == "393.26"
-        receipt = portal.submit(cad_with_rates())
+        assert portal.tariff.line("6109100011")["rates"]["MFN"] == "18%"
+        assert portal.estimates.create(SHIPMENT)["totals"]["total"] == "393.26"
+        receipt = portal.declarations.submit(cad_with_rates())
         assert receipt == {"transaction_number": "12345000042706", "version": 1, "total": "1727.67"}
-        assert portal.declaration("12345000042706").total == Decimal("1727.67")
-        (posted,) = list(portal.transactions("123026635RM0001"))
+        assert portal.declarations.get("12345000042706").total == Decimal("1727.67")
+        (posted,) = list(portal.ledger.transactions("123026635RM0001"))
         assert (posted.number, posted.amount) == ("12345000042706", Decimal("1727.67"))
         with pytest.raises(ConflictError, match="already in use"):
-            portal.submit(cad_with_rates())
+            portal.declarations.submit(cad_with_rates())
         with pytest.raises(NotFoundError) as caught:
-            portal.tariff("7701.00.00")
+            portal.tariff.line("7701.00.00")
         assert caught.value.request_id is not None
         assert caught.value.request_id in str(caught.value)
 
@@ -69,9 +69,9 @@ def test_delegation_is_enforced(sandbox: Server) -> None:
     with Portal(sandbox.url) as portal:
         portal.sign_in("u-mallory", "u-mallory-password")
         with pytest.raises(ForbiddenError, match="may not submit CADs"):
-            portal.submit(cad_with_rates())
+            portal.declarations.submit(cad_with_rates())
         with pytest.raises(ForbiddenError):
-            list(portal.transactions("123026635RM0001"))
+            list(portal.ledger.transactions("123026635RM0001"))
     with Portal(sandbox.url) as portal, pytest.raises(AuthenticationError):
         portal.sign_in("u-mallory", "wrong")
 
@@ -80,7 +80,7 @@ def test_invalid_documents_list_every_problem(sandbox: Server) -> None:
     with Portal(sandbox.url) as portal:
         portal.sign_in("u-erin", "u-erin-password")
         with pytest.raises(InvalidRequestError) as caught:
-            portal.estimate(
+            portal.estimates.create(
                 {
                     "province": "ZZ",
                     "release_date": "2026-10-15",
@@ -94,17 +94,19 @@ def test_a_submission_retried_through_failures_is_recorded_once(sandbox: Server)
     with Portal(sandbox.url, initial_delay=0.01) as portal:
         portal.sign_in("u-erin", "u-erin-password")
         sandbox.faults.unavailable = 2
-        receipt = portal.submit(cad_with_rates(), idempotency_key="submit-1")
+        receipt = portal.declarations.submit(cad_with_rates(), idempotency_key="submit-1")
         assert receipt["transaction_number"] == "12345000042706"
-        again = portal.submit(cad_with_rates(), idempotency_key="submit-1")  # a retry by the caller
+        again = portal.declarations.submit(
+            cad_with_rates(), idempotency_key="submit-1"
+        )  # a retry by the caller
         assert again == receipt
-        assert len(list(portal.transactions("123026635RM0001"))) == 1
+        assert len(list(portal.ledger.transactions("123026635RM0001"))) == 1
 
 
 def test_state_survives_a_restart(sandbox: Server) -> None:
     with Portal(sandbox.url) as portal:
         portal.sign_in("u-erin", "u-erin-password")
-        portal.submit(cad_with_rates())
+        portal.declarations.submit(cad_with_rates())
     reopened = SandboxState(sandbox.state.path)
     assert [t.number for t in reopened.ledger.transactions("123026635RM0001")] == ["12345000042706"]
 
@@ -120,7 +122,7 @@ def test_pages_of_transactions(sandbox: Server) -> None:
         )
     with Portal(sandbox.url) as portal:
         portal.sign_in("u-erin", "u-erin-password")
-        numbers = [t.number for t in portal.transactions("123026635RM0001", page_size=3)]
+        numbers = [t.number for t in portal.ledger.transactions("123026635RM0001", page_size=3)]
     assert numbers == [f"AMPS-{n}" for n in range(7)]
 
 
@@ -129,10 +131,12 @@ def test_the_async_client(sandbox: Server) -> None:
         async with AsyncPortal(sandbox.url, initial_delay=0.01) as portal:
             await portal.sign_in("u-erin", "u-erin-password")
             sandbox.faults.unavailable = 1
-            results = await asyncio.gather(*(portal.estimate(SHIPMENT) for _ in range(20)))
+            results = await asyncio.gather(*(portal.estimates.create(SHIPMENT) for _ in range(20)))
             assert {r["totals"]["total"] for r in results} == {"393.26"}
-            receipt = await portal.submit(cad_with_rates())
-            numbers = [t.number async for t in portal.transactions("123026635RM0001", page_size=1)]
+            receipt = await portal.declarations.submit(cad_with_rates())
+            numbers = [
+                t.number async for t in portal.ledger.transactions("123026635RM0001", page_size=1)
+            ]
             return receipt["total"], numbers
 
     total, numbers = asyncio.run(scenario())
@@ -146,7 +150,7 @@ def test_connection_failures_and_openapi(sandbox: Server) -> None:
         Portal("http://127.0.0.1:9", max_retries=1, initial_delay=0.01) as portal,
         pytest.raises(ConnectionFailed),
     ):
-        portal.tariff("6109.10.00.11")
+        portal.tariff.line("6109.10.00.11")
     document = httpx.get(f"{sandbox.url}/openapi.json").json()
     assert "/v1/declarations" in document["paths"]
     assert json.dumps(document)

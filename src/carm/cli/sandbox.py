@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,6 +16,35 @@ def _parts(value: str, count: int, option: str, example: str) -> list[str]:
     if len(parts) != count or not all(parts):
         raise InvalidFormat(value=value, path=option, expected=example)
     return parts
+
+
+_FAULT_FIELDS = {
+    "503": ("error_rate", float),
+    "reset": ("reset_rate", float),
+    "slow": ("slow_rate", float),
+    "slow-seconds": ("slow_seconds", float),
+    "delay": ("delay", float),
+    "seed": ("seed", int),
+}
+
+
+def parse_faults(spec: str) -> dict[str, Any]:
+    """``503=0.1,reset=0.05`` as :class:`carm.sandbox.Faults` fields; every bad part is named."""
+    fields: dict[str, Any] = {}
+    problems = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, value = part.partition("=")
+        if name not in _FAULT_FIELDS:
+            problems.append(f"{name!r} is not one of {', '.join(_FAULT_FIELDS)}")
+            continue
+        field, kind = _FAULT_FIELDS[name]
+        try:
+            fields[field] = kind(value)
+        except ValueError:
+            problems.append(f"{name}={value!r} is not a number")
+    if problems:
+        raise InvalidFormat("; ".join(problems), value=spec, path="--faults")
+    return fields
 
 
 @cli.group(name="sandbox")
@@ -39,9 +69,23 @@ def sandbox_group() -> None:
     help="Register a business.",
 )
 @click.option("--program", "programs", multiple=True, metavar="BN15", help="Add a program account.")
+@click.option(
+    "--officer",
+    "officers",
+    multiple=True,
+    metavar="ID:NAME:PASSWORD",
+    help="A CBSA officer (decides rulings).",
+)
 @click.option("--unavailable", default=0, type=int, help="Answer the next N requests with 503.")
+@click.option(
+    "--faults",
+    "fault_spec",
+    default="",
+    metavar="SPEC",
+    help="Misbehave at random, e.g. 503=0.1,reset=0.05,slow=0.2,slow-seconds=0.5,seed=7.",
+)
 def serve(host: str, port: int, db: Path | None, users: tuple[str, ...], businesses: tuple[str, ...],
-          programs: tuple[str, ...], unavailable: int) -> None:  # fmt: skip
+          programs: tuple[str, ...], officers: tuple[str, ...], unavailable: int, fault_spec: str) -> None:  # fmt: skip
     """Serve the portal API (OpenAPI at /openapi.json) until interrupted."""
     import uvicorn
 
@@ -52,6 +96,9 @@ def serve(host: str, port: int, db: Path | None, users: tuple[str, ...], busines
         user, name, password = _parts(spec, 3, "--user", "u-alice:Alice:secret")
         if user not in state.registry.users:
             state.add_user(user, name=name, password=password)
+    for spec in officers:
+        user, name, password = _parts(spec, 3, "--officer", "u-cbsa:Officer Lee:secret")
+        state.add_officer(user, name=name, password=password)
     for spec in businesses:
         number, name, manager = _parts(spec, 3, "--business", "123026635:Maple Imports:u-alice")
         if number not in state.registry.businesses:
@@ -61,7 +108,7 @@ def serve(host: str, port: int, db: Path | None, users: tuple[str, ...], busines
     state.save()
     click.echo(f"carm sandbox on http://{host}:{port} (OpenAPI at /openapi.json)", err=True)
     uvicorn.run(
-        create_app(state, faults=Faults(unavailable=unavailable)),
+        create_app(state, faults=Faults(unavailable=unavailable, **parse_faults(fault_spec))),
         host=host,
         port=port,
         log_level="warning",

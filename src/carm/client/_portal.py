@@ -5,93 +5,54 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from datetime import date
-from decimal import Decimal
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 
 from carm.client._base import BaseClient, ConnectionFailed, RequestPlan
-from carm.declarations import Declaration, from_json, to_json
-from carm.estimate import Shipment
-from carm.ledger import Transaction
-from carm.serialization import unstructure
+from carm.client._resources import (
+    Businesses,
+    Declarations,
+    Delegations,
+    Estimates,
+    LedgerResource,
+    NextPage,
+    Pages,
+    Parse,
+    Rulings,
+    Run,
+    Tariff,
+)
 
 __all__ = ["AsyncPortal", "Portal", "SyncClient"]
 
-Parse = Callable[[Any], Any]
+
+class _PortalResources:
+    """The resources every portal client carries, as attributes."""
+
+    tariff: Tariff
+    estimates: Estimates
+    declarations: Declarations
+    businesses: Businesses
+    delegations: Delegations
+    ledger: LedgerResource
+    rulings: Rulings
+
+    def _attach(self, client: BaseClient, run: Run, pages: Pages) -> None:
+        self.tariff = Tariff(client, run, pages)
+        self.estimates = Estimates(client, run, pages)
+        self.declarations = Declarations(client, run, pages)
+        self.businesses = Businesses(client, run, pages)
+        self.delegations = Delegations(client, run, pages)
+        self.ledger = LedgerResource(client, run, pages)
+        self.rulings = Rulings(client, run, pages)
 
 
-def _shipment_document(shipment: Shipment | Mapping[str, Any]) -> str:
-    data = unstructure(shipment) if isinstance(shipment, Shipment) else dict(shipment)
-    data.pop("fx", None)
-    return json.dumps({k: v for k, v in data.items() if v is not None}, default=str)
-
-
-def _transaction(item: Mapping[str, Any], account: str) -> Transaction:
-    return Transaction(
-        account, item["number"], item["kind"], Decimal(item["amount"]), date.fromisoformat(item["posted"]),
-        date.fromisoformat(item["release_date"]) if item.get("release_date") else None,
-    )  # fmt: skip
-
-
-class _Resources:
-    """The portal's resources as plans and parsers; a client runs them."""
-
-    def __init__(self, run: Callable[[RequestPlan, Parse], Any], client: BaseClient) -> None:
-        self._run, self._client = run, client
-
-    def sign_in_plan(self, user: str, password: str) -> RequestPlan:
-        return self._client.plan(
-            "POST", "/v1/sessions", body=json.dumps({"user": user, "password": password})
-        )
-
-    def tariff(self, code: str, *, as_of: date | None = None) -> Any:
-        params = {"as_of": as_of.isoformat()} if as_of else {}
-        return self._run(
-            self._client.plan("GET", f"/v1/tariff/classifications/{code}", params=params),
-            lambda d: d,
-        )
-
-    def estimate(
-        self, shipment: Shipment | Mapping[str, Any], *, idempotency_key: str | None = None
-    ) -> Any:
-        plan = self._client.plan(
-            "POST",
-            "/v1/estimates",
-            body=_shipment_document(shipment),
-            idempotency_key=idempotency_key,
-        )
-        return self._run(plan, lambda d: d)
-
-    def submit(self, cad: Declaration, *, idempotency_key: str | None = None) -> Any:
-        plan = self._client.plan(
-            "POST",
-            "/v1/declarations",
-            body=to_json(cad, indent=None),
-            idempotency_key=idempotency_key,
-        )
-        return self._run(plan, lambda d: d)
-
-    def declaration(self, number: str) -> Any:
-        return self._run(
-            self._client.plan("GET", f"/v1/declarations/{number}"),
-            lambda d: from_json(json.dumps(d)),
-        )
-
-    def post(self, path: str, body: Mapping[str, Any], idempotency_key: str | None = None) -> Any:
-        plan = self._client.plan(
-            "POST", path, body=json.dumps(body, default=str), idempotency_key=idempotency_key
-        )
-        return self._run(plan, lambda d: d)
-
-    def get(self, path: str) -> Any:
-        return self._run(self._client.plan("GET", path), lambda d: d)
-
-    def page_plan(self, account: str, after: str | None, limit: int) -> RequestPlan:
-        params = {"limit": str(limit), **({"starting_after": after} if after else {})}
-        return self._client.plan("GET", f"/v1/accounts/{account}/transactions", params=params)
+def _sign_in_plan(client: BaseClient, user: str, password: str) -> RequestPlan:
+    return client.plan(
+        "POST", "/v1/sessions", body=json.dumps({"user": user, "password": password})
+    )
 
 
 class SyncClient(BaseClient):
@@ -129,8 +90,8 @@ class SyncClient(BaseClient):
             return parse(response.json())
 
 
-class Portal(SyncClient):
-    """The portal over HTTP, synchronously.
+class Portal(SyncClient, _PortalResources):
+    """The portal over HTTP, synchronously; resources as attributes (``portal.declarations``...).
 
     >>> Portal("http://127.0.0.1:8765", token="secret")
     Portal('http://127.0.0.1:8765', signed_in=True)
@@ -141,7 +102,7 @@ class Portal(SyncClient):
     ) -> None:
         super().__init__(base_url, **options)
         self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout, transport=transport)
-        self.resources = _Resources(self._execute, self)
+        self._attach(self, self._execute, self._pages)
 
     def close(self) -> None:
         self._http.close()
@@ -154,90 +115,20 @@ class Portal(SyncClient):
 
     def sign_in(self, user: str, password: str) -> None:
         """Open a session; the token is kept and never shown."""
-        self._token = self._execute(
-            self.resources.sign_in_plan(user, password), lambda d: d["token"]
-        )
+        self._token = self._execute(_sign_in_plan(self, user, password), lambda d: d["token"])
 
-    def tariff(self, code: str, *, as_of: date | None = None) -> dict[str, Any]:
-        return self.resources.tariff(code, as_of=as_of)
-
-    def estimate(self, shipment: Shipment | Mapping[str, Any], **options: Any) -> dict[str, Any]:
-        return self.resources.estimate(shipment, **options)
-
-    def submit(self, cad: Declaration, **options: Any) -> dict[str, Any]:
-        return self.resources.submit(cad, **options)
-
-    def declaration(self, number: str) -> Declaration:
-        return self.resources.declaration(number)
-
-    def register_business(
-        self, bn: str, *, legal_name: str, address: str, program_accounts: tuple[str, ...] = ()
-    ) -> dict[str, Any]:
-        """Register a business; the signed-in user becomes its Business Account Manager."""
-        body = {
-            "bn": bn,
-            "legal_name": legal_name,
-            "address": address,
-            "program_accounts": list(program_accounts),
-        }
-        return self.resources.post("/v1/businesses", body)
-
-    def grant(self, *, to: str, account: str, role: str) -> dict[str, Any]:
-        """Give a user or a provider (its BN9) a role on an account."""
-        return self.resources.post("/v1/delegations", {"to": to, "account": account, "role": role})
-
-    def request_access(
-        self, *, account: str, role: str, provider: str | None = None, comment: str = ""
-    ) -> dict[str, Any]:
-        body = {"account": account, "role": role, "provider": provider, "comment": comment}
-        return self.resources.post("/v1/delegation-requests", body)
-
-    def approve(self, request_id: str) -> dict[str, Any]:
-        return self.resources.post(f"/v1/delegation-requests/{request_id}/approve", {})
-
-    def statement(self, account: str, released: date) -> dict[str, Any]:
-        """The statement of the billing period that goods released on ``released`` belong to."""
-        return self.resources.get(f"/v1/accounts/{account}/statements/{released.isoformat()}")
-
-    def pay(
-        self,
-        account: str,
-        amount: Decimal,
-        *,
-        received: date | None = None,
-        allocations: Mapping[str, Decimal] | None = None,
-    ) -> dict[str, Any]:
-        body = {
-            "amount": str(amount),
-            "received": received.isoformat() if received else None,
-            "allocations": allocations,
-        }
-        return self.resources.post(f"/v1/accounts/{account}/payments", body)
-
-    def request_ruling(
-        self, *, kind: str, applicant: str, product: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        return self.resources.post(
-            "/v1/rulings", {"kind": kind, "applicant": applicant, "product": dict(product)}
-        )
-
-    def ruling(self, ruling_id: str) -> dict[str, Any]:
-        return self.resources.get(f"/v1/rulings/{ruling_id}")
-
-    def transactions(self, account: str, *, page_size: int = 50) -> Iterator[Transaction]:
-        """Every transaction of the account, fetching pages as it goes."""
+    def _pages(self, page: NextPage, parse: Parse) -> Iterator[Any]:
         after = None
         while True:
-            page = self._execute(self.resources.page_plan(account, after, page_size), lambda d: d)
-            for item in page["data"]:
-                yield _transaction(item, account)
-            if not page["has_more"] or not page["data"]:
+            found = self._execute(page(after), lambda d: d)
+            yield from (parse(item) for item in found["data"])
+            if not found["has_more"] or not found["data"]:
                 return
-            after = page["data"][-1]["number"]
+            after = found["data"][-1]["number"]
 
 
-class AsyncPortal(BaseClient):
-    """The portal over HTTP, with ``async``/``await``; the same methods as :class:`Portal`."""
+class AsyncPortal(BaseClient, _PortalResources):
+    """The portal over HTTP, with ``async``/``await``; the same resources as :class:`Portal`."""
 
     def __init__(
         self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None, **options: Any
@@ -246,7 +137,7 @@ class AsyncPortal(BaseClient):
         self._http = httpx.AsyncClient(
             base_url=self.base_url, timeout=self.timeout, transport=transport
         )
-        self.resources = _Resources(self._execute, self)
+        self._attach(self, self._execute, self._pages)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -287,37 +178,17 @@ class AsyncPortal(BaseClient):
             return parse(response.json())
 
     async def sign_in(self, user: str, password: str) -> None:
-        self._token = await self._execute(
-            self.resources.sign_in_plan(user, password), lambda d: d["token"]
-        )
+        self._token = await self._execute(_sign_in_plan(self, user, password), lambda d: d["token"])
 
-    async def tariff(self, code: str, *, as_of: date | None = None) -> dict[str, Any]:
-        return await self.resources.tariff(code, as_of=as_of)
-
-    async def estimate(
-        self, shipment: Shipment | Mapping[str, Any], **options: Any
-    ) -> dict[str, Any]:
-        return await self.resources.estimate(shipment, **options)
-
-    async def submit(self, cad: Declaration, **options: Any) -> dict[str, Any]:
-        return await self.resources.submit(cad, **options)
-
-    async def declaration(self, number: str) -> Declaration:
-        return await self.resources.declaration(number)
-
-    async def transactions(
-        self, account: str, *, page_size: int = 50
-    ) -> AsyncIterator[Transaction]:
+    async def _pages(self, page: NextPage, parse: Parse) -> AsyncIterator[Any]:
         after = None
         while True:
-            page = await self._execute(
-                self.resources.page_plan(account, after, page_size), lambda d: d
-            )
-            for item in page["data"]:
-                yield _transaction(item, account)
-            if not page["has_more"] or not page["data"]:
+            found = await self._execute(page(after), lambda d: d)
+            for item in found["data"]:
+                yield parse(item)
+            if not found["has_more"] or not found["data"]:
                 return
-            after = page["data"][-1]["number"]
+            after = found["data"][-1]["number"]
 
 
 def _body(response: httpx.Response) -> Any:

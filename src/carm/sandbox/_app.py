@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import secrets
 import sqlite3
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -41,6 +43,7 @@ from carm.errors import (
 from carm.estimate import estimate, shipment_from_dict
 from carm.ledger import Kind, Ledger, Transaction
 from carm.sandbox._tariff_service import tariff_service
+from carm.sandbox._workflows import workflow_routes
 from carm.serialization import converter, dumps
 from carm.tariff import load_schedule
 
@@ -52,15 +55,68 @@ CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, status INTEGER, bo
 CREATE TABLE IF NOT EXISTS declarations (number TEXT, version INTEGER, document TEXT, PRIMARY KEY (number, version));
 CREATE TABLE IF NOT EXISTS passwords (user TEXT PRIMARY KEY, password TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rulings (id TEXT PRIMARY KEY, document TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS officers (user TEXT PRIMARY KEY);
 """
 
 
 @attrs.define
 class Faults:
-    """Misbehave on purpose: the next ``unavailable`` requests answer 503, and ``delay`` slows each."""
+    """Misbehave on purpose, so clients can be tested against a portal that fails.
+
+    The next ``unavailable`` requests answer 503 and the next ``resets`` have their connection
+    cut after the work is done (the status line is sent, then the connection drops); after those,
+    each request answers 503 with probability ``error_rate``, is cut with ``reset_rate``, and is
+    slowed by ``slow_seconds`` with ``slow_rate``. ``delay`` slows every request. ``seed`` makes
+    the draws repeatable.
+    """
 
     unavailable: int = 0
+    resets: int = 0
+    error_rate: float = 0.0
+    reset_rate: float = 0.0
+    slow_rate: float = 0.0
+    slow_seconds: float = 1.0
     delay: float = 0.0
+    seed: int | None = None
+    injected: Counter[str] = attrs.field(init=False, factory=Counter)
+    """How many 503s (``"503"``), cuts (``"reset"``) and slowdowns (``"slow"``) were served."""
+    _random: random.Random = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("error_rate", "reset_rate", "slow_rate"):
+            share = getattr(self, name)
+            if not 0 <= share <= 1:
+                raise InvalidFormat(value=share, path=name, expected="a share from 0 to 1")
+        self._random = random.Random(self.seed)
+
+    def draw(self) -> tuple[bool, bool, float]:
+        """(answer 503, cut the connection, seconds to wait) for the next request."""
+        slow = self._random.random() < self.slow_rate
+        if self.unavailable > 0:
+            self.unavailable -= 1
+            failing, cutting = True, False
+        elif self.resets > 0:
+            self.resets -= 1
+            failing, cutting = False, True
+        else:
+            failing = self._random.random() < self.error_rate
+            cutting = not failing and self._random.random() < self.reset_rate
+        self.injected.update(
+            name
+            for name, happened in (("503", failing), ("reset", cutting), ("slow", slow))
+            if happened
+        )
+        return failing, cutting, self.delay + (self.slow_seconds if slow else 0.0)
+
+
+class _CutResponse(Response):
+    """Sends the status line, then drops the connection: the client never sees the answer."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        raise ConnectionAbortedError("the sandbox cut the connection on purpose")
 
 
 class SandboxState:
@@ -90,6 +146,16 @@ class SandboxState:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO passwords VALUES (?, ?)", (user, password))
         self.save()
+
+    def add_officer(self, user: str, *, name: str, password: str) -> None:
+        """A CBSA officer: decides rulings, holds no role on any business."""
+        self.add_user(user, name=name, password=password)
+        with self.db:
+            self.db.execute("INSERT OR IGNORE INTO officers VALUES (?)", (user,))
+
+    def is_officer(self, user: str | None) -> bool:
+        found = self.db.execute("SELECT 1 FROM officers WHERE user = ?", (user,)).fetchone()
+        return found is not None
 
 
 def _error(
@@ -144,14 +210,16 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
     ) -> Handler:
         async def run(request: Request) -> Response:
             request_id = f"req_{next(request_ids):08d}"
-            if misbehave.delay:
-                await asyncio.sleep(misbehave.delay)
-            if misbehave.unavailable > 0:
-                misbehave.unavailable -= 1
+            failing, cutting, wait = misbehave.draw()
+            if wait:
+                await asyncio.sleep(wait)
+            if failing:
                 response: Response = _error(503, "unavailable", "the sandbox is failing on purpose")
                 response.headers["Retry-After"] = "0"
             else:
                 response = await _guarded(function, request, auth, writes)
+            if cutting:
+                response = _CutResponse(response.body, response.status_code)
             response.headers["Request-Id"] = request_id
             return response
 
@@ -414,6 +482,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         Route("/v1/rulings/{id}", handler(get_ruling), methods=["GET"]),
         Route("/v1/tariff-srv/{rest:path}", tariff_service, methods=["GET"]),
         Route("/openapi.json", handler(openapi, auth=False), methods=["GET"]),
+        *workflow_routes(store, handler, permit, now, _object),
     ]
     app = Starlette(routes=routes)
     app.state.carm = store
@@ -443,9 +512,37 @@ OPENAPI: Final = {
         "/v1/tariff/classifications/{code}": {"get": _op("A tariff line and its rates")},
         "/v1/estimates": {"post": _op("Estimate duties and taxes on a shipment", "201", True)},
         "/v1/declarations": {"post": _op("Submit a CAD (Idempotency-Key honoured)", "201", True)},
+        "/v1/declarations/validate": {
+            "post": _op("Check a CAD: every problem with its path", body=True)
+        },
         "/v1/declarations/{number}": {"get": _op("The latest version of a CAD")},
+        "/v1/declarations/{number}/versions": {
+            "get": _op("Every version of a CAD, oldest first"),
+            "post": _op("Correct or adjust a CAD: changes, reasons, on", "201", True),
+        },
+        "/v1/tariff/classify": {
+            "get": _op("Likely classifications of a description (text, limit)")
+        },
         "/v1/accounts/{account}/transactions": {
             "get": _op("The account's transactions, a page at a time")
+        },
+        "/v1/accounts/{account}/statements/{day}": {
+            "get": _op("The statement of a billing period")
+        },
+        "/v1/accounts/{account}/notices/{day}": {"get": _op("The daily notice of a day")},
+        "/v1/accounts/{account}/payments": {"post": _op("Record and apply a payment", "201", True)},
+        "/v1/businesses": {"post": _op("Register a business", "201", True)},
+        "/v1/delegations": {"post": _op("Grant a role", "201", True)},
+        "/v1/delegation-requests": {"post": _op("Ask for a role", "201", True)},
+        "/v1/delegation-requests/{id}/approve": {"post": _op("Approve a request", "201", True)},
+        "/v1/rulings": {"post": _op("Request a ruling", "201", True)},
+        "/v1/rulings/{id}": {"get": _op("A ruling and its history")},
+        "/v1/rulings/{id}/{action}": {
+            "post": _op(
+                "Move a ruling: accept, request-information, respond, issue, refuse, "
+                "withdraw, request-review, decide-review",
+                body=True,
+            )
         },
     },
 }
