@@ -4,11 +4,14 @@ Run: ``.venv/bin/python benchmarks/portal_load.py [REQUESTS] [CLIENTS]``. The se
 ``carm sandbox serve`` in its own process (uvicorn, one worker); the clients are
 ``carm.client.AsyncPortal`` in this one. Half the requests are estimates, half tariff lookups; then 200 CADs are submitted
 concurrently and counted on the ledger (no lost writes). Prints requests/s, p50/p99 latency, errors,
-and, as the baseline of the same run, the rate of a bare ``GET /openapi.json`` through httpx.
+and, as the baseline of the same run, the rate of a bare ``GET /openapi.json`` through httpx; and
+the CPU the server and the clients spent per request, since on a small machine the Python clients,
+not the server, are what saturates first.
 """
 
 import asyncio
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -50,15 +53,16 @@ async def client(url: str, count: int, latencies: list[float], errors: list[str]
 
 
 async def baseline(url: str, count: int, clients: int) -> float:
-    async with httpx.AsyncClient(base_url=url) as http:
+    """Bare httpx, one client per task as the portal clients have: the HTTP stack's own rate."""
 
-        async def one(n: int) -> None:
+    async def one(n: int) -> None:
+        async with httpx.AsyncClient(base_url=url) as http:
             for _ in range(n):
                 await http.get("/openapi.json")
 
-        start = time.perf_counter()
-        await asyncio.gather(*(one(count // clients) for _ in range(clients)))
-        return count / (time.perf_counter() - start)
+    start = time.perf_counter()
+    await asyncio.gather(*(one(count // clients) for _ in range(clients)))
+    return count / (time.perf_counter() - start)
 
 
 async def submissions(url: str, count: int) -> int:
@@ -81,8 +85,17 @@ async def submissions(url: str, count: int) -> int:
         return len([t async for t in portal.ledger.transactions("123026635RM0001", page_size=500)])
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of a process so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def serving(db: Path) -> Iterator[str]:
+def serving(db: Path) -> Iterator[tuple[str, int]]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -103,7 +116,7 @@ def serving(db: Path) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -112,13 +125,15 @@ def serving(db: Path) -> Iterator[str]:
 def main() -> None:
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     clients = int(sys.argv[2]) if len(sys.argv) > 2 else 50
-    with tempfile.TemporaryDirectory() as folder, serving(Path(folder) / "load.db") as url:
+    with tempfile.TemporaryDirectory() as folder, serving(Path(folder) / "load.db") as (url, pid):
         latencies: list[float] = []
         errors: list[str] = []
+        server_before, client_before = cpu_seconds(pid), time.process_time()
         start = time.perf_counter()
         asyncio.run(_gather(url, total, clients, latencies, errors))
         elapsed = time.perf_counter() - start
-        bare = asyncio.run(baseline(url, 2_000, clients))
+        server_after, client_cpu = cpu_seconds(pid), time.process_time() - client_before
+        bare = asyncio.run(baseline(url, 5_000, clients))
         recorded = asyncio.run(submissions(url, 200))
     latencies.sort()
     print(
@@ -128,7 +143,15 @@ def main() -> None:
         f"latency p50 {latencies[len(latencies) // 2] * 1000:.1f} ms, p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms"
     )
     print(f"errors {len(errors)} {sorted(set(errors))}")
-    print(f"baseline: bare GET /openapi.json {bare:,.0f} requests/s")
+    if server_before is not None and server_after is not None:
+        per_request = (server_after - server_before) / len(latencies)
+        print(
+            f"server CPU {per_request * 1000:.2f} ms/request (one core serves ~{1 / per_request:,.0f} requests/s); "
+            f"clients' CPU {client_cpu / len(latencies) * 1000:.2f} ms/request on {os.cpu_count()} cores"
+        )
+    print(
+        f"baseline: bare httpx GET /openapi.json {bare:,.0f} requests/s (carm/baseline {len(latencies) / elapsed / bare:.2f})"
+    )
     print(f"200 concurrent submissions: {recorded} on the ledger (lost writes: {200 - recorded})")
 
 

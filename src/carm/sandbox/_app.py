@@ -465,8 +465,10 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         permit(user, "view_rulings", ruling.applicant)
         return Response(row[0], media_type="application/json")
 
+    document = json.dumps(OPENAPI).encode()
+
     async def openapi(request: Request, _: str | None) -> Response:
-        return JSONResponse(OPENAPI)
+        return Response(document, media_type="application/json")
 
     routes = [
         Route("/v1/sessions", handler(sign_in, auth=False), methods=["POST"]),
