@@ -17,7 +17,6 @@ import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -42,6 +41,7 @@ from carm.errors import (
 )
 from carm.estimate import estimate, shipment_from_dict
 from carm.ledger import Kind, Ledger, Transaction
+from carm.sandbox._responses import error_response, json_response, read_object
 from carm.sandbox._tariff_service import tariff_service
 from carm.sandbox._workflows import workflow_routes
 from carm.serialization import converter, dumps
@@ -162,39 +162,19 @@ class SandboxState:
         return found is not None
 
 
-def _error(
-    status: int, code: str, message: str, errors: list[dict[str, str]] | None = None
-) -> JSONResponse:
-    body: dict[str, Any] = {"error": {"code": code, "message": message}}
-    if errors:
-        body["error"]["errors"] = errors
-    return JSONResponse(body, status_code=status)
-
-
 def _problems(error: CarmError) -> JSONResponse:
     if isinstance(error, ValidationErrors):
         items = [{"path": e.path, "message": str(e)} for e in error.errors]
-        return _error(422, "invalid", error.message, items)
+        return error_response(422, "invalid", error.message, items)
     if isinstance(error, NotAllowed):
-        return _error(403, "forbidden", str(error))
+        return error_response(403, "forbidden", str(error))
     if isinstance(error, UnknownCode):
-        return _error(404, "not_found", str(error))
+        return error_response(404, "not_found", str(error))
     if isinstance(error, ValidationError | NotInEffect):
-        return _error(422, "invalid", str(error), [{"path": error.path, "message": str(error)}])
-    return _error(409, "conflict", str(error))
-
-
-async def _object(request: Request) -> dict[str, Any]:
-    body = json.loads(await request.body(), parse_float=Decimal)
-    if not isinstance(body, dict):
-        raise InvalidFormat(
-            "the body must be a JSON object", value=type(body).__name__, path="body"
+        return error_response(
+            422, "invalid", str(error), [{"path": error.path, "message": str(error)}]
         )
-    return body
-
-
-def _json(value: Any, status: int = 200) -> Response:
-    return Response(dumps(value, indent=None), status_code=status, media_type="application/json")
+    return error_response(409, "conflict", str(error))
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -218,7 +198,9 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
             if wait:
                 await asyncio.sleep(wait)
             if failing:
-                response: Response = _error(503, "unavailable", "the sandbox is failing on purpose")
+                response: Response = error_response(
+                    503, "unavailable", "the sandbox is failing on purpose"
+                )
                 response.headers["Retry-After"] = "0"
             else:
                 response = await _guarded(function, request, auth, writes)
@@ -241,7 +223,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
             token = header.removeprefix("Bearer ").strip()
             row = store.db.execute("SELECT user FROM sessions WHERE token = ?", (token,)).fetchone()
             if not token or row is None:
-                return _error(401, "unauthenticated", "sign in first: POST /v1/sessions")
+                return error_response(401, "unauthenticated", "sign in first: POST /v1/sessions")
             user = row[0]
         # Only a request that changes state needs its answer kept: replaying an estimate is harmless.
         key = request.headers.get("idempotency-key") if writes else None
@@ -257,10 +239,10 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
             except CarmError as error:
                 response = _problems(error)
             except json.JSONDecodeError as error:
-                response = _error(400, "bad_json", f"the body is not JSON: {error}")
+                response = error_response(400, "bad_json", f"the body is not JSON: {error}")
             except (TypeError, ValueError, KeyError, AttributeError) as error:
                 # A body of the wrong shape for the library call: the caller's mistake, said plainly.
-                response = _error(
+                response = error_response(
                     400,
                     "bad_request",
                     f"the request does not fit the operation: {type(error).__name__}: {error}",
@@ -276,30 +258,30 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
             return response
 
     async def sign_in(request: Request, _: str | None) -> Response:
-        body = await _object(request)
+        body = await read_object(request)
         row = store.db.execute(
             "SELECT password FROM passwords WHERE user = ?", (body.get("user"),)
         ).fetchone()
         if row is None or not secrets.compare_digest(str(row[0]), str(body.get("password", ""))):
-            return _error(401, "unauthenticated", "unknown user or wrong password")
+            return error_response(401, "unauthenticated", "unknown user or wrong password")
         token = "sbx_" + secrets.token_urlsafe(24)
         with store.db:
             store.db.execute("INSERT INTO sessions VALUES (?, ?)", (token, body["user"]))
-        return _json({"token": token, "user": body["user"]}, 201)
+        return json_response({"token": token, "user": body["user"]}, 201)
 
     async def tariff_line(request: Request, _: str | None) -> Response:
         as_of = request.query_params.get("as_of")
         schedule = load_schedule(as_of=date.fromisoformat(as_of) if as_of else None)
         line = schedule.lookup(request.path_params["code"])
-        return _json({
+        return json_response({
             "code": line.code, "tariff_item": line.tariff_item, "hs6": line.hs6, "uom": line.uom,
             "description": line.description, "edition": line.edition,
             "rates": {k: r.text for k, r in line.rates.items()},
         })  # fmt: skip
 
     async def create_estimate(request: Request, _: str | None) -> Response:
-        body = await _object(request)
-        return _json(estimate(shipment_from_dict(body)).to_dict(), 201)
+        body = await read_object(request)
+        return json_response(estimate(shipment_from_dict(body)).to_dict(), 201)
 
     async def submit_declaration(request: Request, user: str | None) -> Response:
         cad = from_json((await request.body()).decode())
@@ -313,7 +295,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
             )
         number = cad.header.transaction_number
         if store.db.execute("SELECT 1 FROM declarations WHERE number = ?", (number,)).fetchone():
-            return _error(409, "conflict", f"CAD transaction {number} already in use")
+            return error_response(409, "conflict", f"CAD transaction {number} already in use")
         assessed = assess(cad)
         with store.db:
             store.db.execute(
@@ -330,7 +312,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
                 cad.header.release_date,
             )
         )
-        return _json(
+        return json_response(
             {"transaction_number": number, "version": assessed.version, "total": assessed.total},
             201,
         )
@@ -341,7 +323,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
             (request.path_params["number"],),
         ).fetchone()
         if row is None:
-            return _error(404, "not_found", "no such declaration")
+            return error_response(404, "not_found", "no such declaration")
         return Response(row[0], media_type="application/json")
 
     async def transactions(request: Request, user: str | None) -> Response:
@@ -356,7 +338,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         entries = list(store.ledger.transactions(account))
         start = next((i + 1 for i, t in enumerate(entries) if t.number == after), 0) if after else 0
         page = entries[start : start + limit]
-        return _json({
+        return json_response({
             "data": [{"number": t.number, "kind": Kind(t.kind).value, "amount": t.amount, "posted": t.posted,
                       "release_date": t.release_date} for t in page],
             "has_more": start + limit < len(entries),
@@ -373,14 +355,14 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
             )
 
     async def register_business(request: Request, user: str | None) -> Response:
-        body = await _object(request)
+        body = await read_object(request)
         business = store.registry.register_business(
             str(body.get("bn", "")), legal_name=str(body.get("legal_name", "")),
             address=str(body.get("address", "")), manager=user or "", at=now(),
         )  # fmt: skip
         for account in body.get("program_accounts", []):
             store.registry.add_program_account(str(account), at=now())
-        return _json(
+        return json_response(
             {
                 "bn": business.bn,
                 "program_accounts": list(store.registry.businesses[business.bn].program_accounts),
@@ -389,24 +371,24 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         )
 
     async def grant(request: Request, user: str | None) -> Response:
-        body = await _object(request)
+        body = await read_object(request)
         made = store.registry.grant(by=user or "", to=str(body.get("to", "")), account=str(body.get("account", "")),
                                     role=str(body.get("role", "")), at=now())  # fmt: skip
-        return _json(
+        return json_response(
             {"grant": made.id, "to": made.grantee, "account": made.scope, "role": made.role.value},
             201,
         )
 
     async def request_access(request: Request, user: str | None) -> Response:
-        body = await _object(request)
+        body = await read_object(request)
         requester = body.get("provider") or user or ""
         made = store.registry.request_access(str(requester), account=str(body.get("account", "")), role=str(body.get("role", "")),
                                              comment=str(body.get("comment", "")), by=user, at=now())  # fmt: skip
-        return _json({"request": made.id, "status": made.status}, 201)
+        return json_response({"request": made.id, "status": made.status}, 201)
 
     async def approve(request: Request, user: str | None) -> Response:
         made = store.registry.approve(request.path_params["id"], by=user or "", at=now())
-        return _json(
+        return json_response(
             {"grant": made.id, "to": made.grantee, "account": made.scope, "role": made.role.value},
             201,
         )
@@ -423,11 +405,11 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
     async def pay(request: Request, user: str | None) -> Response:
         account = request.path_params["account"]
         permit(user, "make_payment", account)
-        body = await _object(request)
+        body = await read_object(request)
         received = date.fromisoformat(body["received"]) if body.get("received") else now().date()
         payment, applied = store.ledger.pay(account=account, amount=body.get("amount", ""), received=received,
                                             allocations=body.get("allocations"), number=body.get("number"))  # fmt: skip
-        return _json(
+        return json_response(
             {
                 "payment": payment.number,
                 "applied": [{"to": a.debit, "amount": a.amount} for a in applied],
@@ -436,7 +418,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         )
 
     async def request_ruling(request: Request, user: str | None) -> Response:
-        body = await _object(request)
+        body = await read_object(request)
         applicant = str(body.get("applicant", ""))
         permit(user, "request_ruling", applicant)
         product = rulings.Product(**body.get("product", {}))
@@ -460,7 +442,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
             "SELECT document FROM rulings WHERE id = ?", (request.path_params["id"],)
         ).fetchone()
         if row is None:
-            return _error(404, "not_found", "no such ruling")
+            return error_response(404, "not_found", "no such ruling")
         ruling = converter.structure(json.loads(row[0]), rulings.Ruling)
         permit(user, "view_rulings", ruling.applicant)
         return Response(row[0], media_type="application/json")
@@ -489,7 +471,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         Route("/v1/rulings/{id}", handler(get_ruling), methods=["GET"]),
         Route("/v1/tariff-srv/{rest:path}", tariff_service, methods=["GET"]),
         Route("/openapi.json", handler(openapi, auth=False), methods=["GET"]),
-        *workflow_routes(store, handler, permit, now, _object),
+        *workflow_routes(store, handler, permit, now),
     ]
     app = Starlette(routes=routes)
     app.state.carm = store

@@ -25,6 +25,7 @@ from carm.declarations import DeclarationError, diff, from_json, to_json, valida
 from carm.errors import InvalidFormat, NotAllowed
 from carm.identifiers import transaction_number
 from carm.ledger import Kind, Transaction
+from carm.sandbox._responses import error_response, json_response, read_object
 from carm.serialization import converter, dumps
 from carm.tariff import classify
 
@@ -52,16 +53,11 @@ class Wrap(Protocol):
     def __call__(self, function: Endpoint, *, auth: bool = ..., writes: bool = ...) -> Handler: ...
 
 
-def _json(value: Any, status: int = 200) -> Response:
-    return Response(dumps(value, indent=None), status_code=status, media_type="application/json")
-
-
 def workflow_routes(
     store: Any,
     wrap: Wrap,
     permit: Callable[[str | None, str, str], None],
     now: Callable[[], datetime],
-    read_object: Callable[[Request], Awaitable[dict[str, Any]]],
 ) -> list[Route]:
     """The routes, over the app's ``store`` and its request ``wrap`` (auth, locking, faults)."""
 
@@ -77,13 +73,13 @@ def workflow_routes(
             validate(cad)
         except DeclarationError as error:
             problems = [{"path": e.path, "message": str(e)} for e in error.errors]
-            return _json({"valid": False, "errors": problems})
-        return _json({"valid": True, "errors": []})
+            return json_response({"valid": False, "errors": problems})
+        return json_response({"valid": True, "errors": []})
 
     async def history(request: Request, user: str | None) -> Response:
         documents = versions(request.path_params["number"])
         if not documents:
-            return _json({"error": {"code": "not_found", "message": "no such declaration"}}, 404)
+            return error_response(404, "not_found", "no such declaration")
         importer = json.loads(documents[0])["header"]["importer"]
         permit(user, "view_transactions", importer)
         return Response(f"[{','.join(documents)}]", media_type="application/json")
@@ -92,7 +88,7 @@ def workflow_routes(
         number = request.path_params["number"]
         documents = versions(number)
         if not documents:
-            return _json({"error": {"code": "not_found", "message": "no such declaration"}}, 404)
+            return error_response(404, "not_found", "no such declaration")
         latest = from_json(documents[-1])
         permit(user, "submit_cad", latest.header.importer)
         body = await read_object(request)
@@ -132,7 +128,7 @@ def workflow_routes(
                 "INSERT INTO declarations VALUES (?, ?, ?)",
                 (number, new.version, to_json(new, indent=None)),
             )
-        return _json(
+        return json_response(
             {
                 "transaction_number": number,
                 "version": new.version,
@@ -150,7 +146,7 @@ def workflow_routes(
         if not limit.isdigit():
             raise InvalidFormat(value=limit, path="limit", expected="a positive int")
         found = classify(text, limit=int(limit))
-        return _json([
+        return json_response([
             {"hs6": c.hs6, "code": c.code, "score": round(c.score, 4), "evidence": list(c.evidence),
              "path": [list(step) for step in c.path]} for c in found
         ])  # fmt: skip
@@ -169,10 +165,10 @@ def workflow_routes(
             request.path_params["action"].replace("-", "_"),
         )
         if action not in _OFFICER_MOVES + _APPLICANT_MOVES:
-            return _json({"error": {"code": "not_found", "message": f"no action {action}"}}, 404)
+            return error_response(404, "not_found", f"no action {action}")
         row = store.db.execute("SELECT document FROM rulings WHERE id = ?", (ruling_id,)).fetchone()
         if row is None:
-            return _json({"error": {"code": "not_found", "message": "no such ruling"}}, 404)
+            return error_response(404, "not_found", "no such ruling")
         ruling = converter.structure(json.loads(row[0]), rulings.Ruling)
         if action in _OFFICER_MOVES:
             if not store.is_officer(user):
