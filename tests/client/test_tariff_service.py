@@ -1,5 +1,6 @@
 """The CBSA tariff service client against the sandbox's emulation, on 127.0.0.1."""
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -52,3 +53,27 @@ def test_sync_an_edition_into_the_cache(sandbox: Server) -> None:
 def test_rates_round_trip_through_the_odata_fields(text: str) -> None:
     rate = parse_rate(text)
     assert rate_from_fields(duty_fields(rate)) == rate
+
+
+def test_the_cli_syncs_from_a_tariff_service(
+    sandbox: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from carm.cli import main
+
+    url = f"{sandbox.url}/v1/tariff-srv"
+    status = main(["tariff", "sync", "--as-of", "2026-10-01", "--edition", "T2026-4",
+                   "--effective", "2026-10-03", "--url", url, "--json"])  # fmt: skip
+    out = json.loads(capsys.readouterr().out)
+    assert (status, out["edition"], out["effective"], out["bundled"]) == (
+        0,
+        "T2026-4",
+        "2026-10-03",
+        False,
+    )
+    assert load_schedule(as_of=date(2026, 10, 3)).edition == "T2026-4"
+    status = main(["tariff", "sync", "--as-of", "2026-10-01", "--edition", "T2026-5",
+                   "--url", "http://127.0.0.1:9/v1/tariff-srv"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "could not be reached" in err
+    assert "Traceback" not in err

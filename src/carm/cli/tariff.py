@@ -1,4 +1,4 @@
-"""``carm tariff show|import|editions``."""
+"""``carm tariff show|import|sync|editions|evaluate|classify``."""
 
 from __future__ import annotations
 
@@ -143,6 +143,31 @@ def import_(file: Path, edition: str | None, effective: str | None, as_json: boo
         return
     click.echo(
         f"imported {stored.name} (effective {stored.effective.isoformat()}) to {stored.location}"
+    )
+
+
+@tariff_group.command(name="sync")
+@click.option(
+    "--as-of", "as_of", metavar="YYYY-MM-DD", required=True, help="The day whose schedule to read."
+)
+@click.option("--edition", metavar="TYYYY-N", required=True, help="The name to keep it under.")
+@click.option("--effective", metavar="YYYY-MM-DD", help="Its effective date (default: --as-of).")
+@click.option("--url", metavar="URL", help="The tariff service (default: the CBSA's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def sync(as_of: str, edition: str, effective: str | None, url: str | None, as_json: bool) -> None:
+    """Read the whole schedule in force on a day from the CBSA tariff service into the cache
+    (needs the http extra)."""
+    from carm.client import CBSA_TARIFF_SERVICE, CBSATariffService
+
+    day = parse_date(as_of, "--as-of")
+    when = parse_date(effective, "--effective") if effective else None
+    with CBSATariffService(url or CBSA_TARIFF_SERVICE) as service:
+        stored = service.sync(day, edition=edition, effective=when)
+    if as_json:
+        echo_json(_edition_data(stored))
+        return
+    click.echo(
+        f"synced {stored.name} (effective {stored.effective.isoformat()}) to {stored.location}"
     )
 
 
