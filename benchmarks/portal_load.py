@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/portal_load.py [REQUESTS] [CLIENTS]``. The server is
 ``carm sandbox serve`` in its own process (uvicorn, one worker); the clients are
-``carm.client.AsyncPortal`` in this one. Half the requests are estimates, half tariff lookups; then 200 CADs are submitted
+``carm.client.AsyncPortal`` in this one. Half the requests are estimates, half tariff lookups; then half as many estimates alone; then 200 CADs are submitted
 concurrently and counted on the ledger (no lost writes). Prints requests/s, p50/p99 latency, errors,
 and, as the baseline of the same run, the rate of a bare ``GET /openapi.json`` through httpx; and
 the CPU the server and the clients spent per request, since on a small machine the Python clients,
@@ -28,6 +28,7 @@ import httpx
 import carm
 from carm import declarations as decl
 from carm.client import AsyncPortal
+from carm.client._base import default_ssl_context
 from carm.identifiers import transaction_number as txn
 
 SHIPMENT = carm.Shipment(
@@ -37,13 +38,15 @@ SHIPMENT = carm.Shipment(
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "cad" / "multi_invoice.json"
 
 
-async def client(url: str, count: int, latencies: list[float], errors: list[str]) -> None:
+async def client(
+    url: str, count: int, latencies: list[float], errors: list[str], only_estimates: bool = False
+) -> None:
     async with AsyncPortal(url, max_retries=0) as portal:
         await portal.sign_in("u-alice", "secret")
         for index in range(count):
             start = time.perf_counter()
             try:
-                if index % 2:
+                if index % 2 or only_estimates:
                     await portal.estimates.create(SHIPMENT)
                 else:
                     await portal.tariff.line("6109.10.00.11")
@@ -53,10 +56,11 @@ async def client(url: str, count: int, latencies: list[float], errors: list[str]
 
 
 async def baseline(url: str, count: int, clients: int) -> float:
-    """Bare httpx, one client per task as the portal clients have: the HTTP stack's own rate."""
+    """Bare httpx, one client per task as the portal clients have (and the same shared TLS
+    context): the HTTP stack's own rate."""
 
     async def one(n: int) -> None:
-        async with httpx.AsyncClient(base_url=url) as http:
+        async with httpx.AsyncClient(base_url=url, verify=default_ssl_context()) as http:
             for _ in range(n):
                 await http.get("/openapi.json")
 
@@ -133,6 +137,10 @@ def main() -> None:
         asyncio.run(_gather(url, total, clients, latencies, errors))
         elapsed = time.perf_counter() - start
         server_after, client_cpu = cpu_seconds(pid), time.process_time() - client_before
+        estimates_only: list[float] = []
+        start = time.perf_counter()
+        asyncio.run(_gather(url, total // 2, clients, estimates_only, errors, only_estimates=True))
+        estimates_rate = len(estimates_only) / (time.perf_counter() - start)
         bare = asyncio.run(baseline(url, 5_000, clients))
         recorded = asyncio.run(submissions(url, 200))
     latencies.sort()
@@ -142,6 +150,7 @@ def main() -> None:
     print(
         f"latency p50 {latencies[len(latencies) // 2] * 1000:.1f} ms, p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms"
     )
+    print(f"estimates only: {len(estimates_only):,} requests, {estimates_rate:,.0f} requests/s")
     print(f"errors {len(errors)} {sorted(set(errors))}")
     if server_before is not None and server_after is not None:
         per_request = (server_after - server_before) / len(latencies)
@@ -156,10 +165,15 @@ def main() -> None:
 
 
 async def _gather(
-    url: str, total: int, clients: int, latencies: list[float], errors: list[str]
+    url: str,
+    total: int,
+    clients: int,
+    latencies: list[float],
+    errors: list[str],
+    only_estimates: bool = False,
 ) -> None:
     await asyncio.gather(
-        *(client(url, total // clients, latencies, errors) for _ in range(clients))
+        *(client(url, total // clients, latencies, errors, only_estimates) for _ in range(clients))
     )
 
 

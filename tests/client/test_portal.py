@@ -154,3 +154,15 @@ def test_connection_failures_and_openapi(sandbox: Server) -> None:
     document = httpx.get(f"{sandbox.url}/openapi.json").json()
     assert "/v1/declarations" in document["paths"]
     assert json.dumps(document)
+
+
+def test_clients_share_one_verifying_tls_context() -> None:
+    import ssl
+
+    with Portal("https://portal.invalid") as one, Portal("https://portal.invalid") as two:
+        assert one.verify is two.verify
+        assert isinstance(one.verify, ssl.SSLContext)
+        assert one.verify.verify_mode is ssl.CERT_REQUIRED
+        assert one.verify.check_hostname
+    with Portal("https://portal.invalid", verify=False) as unverified:
+        assert unverified.verify is False

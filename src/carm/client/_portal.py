@@ -101,7 +101,9 @@ class Portal(SyncClient, _PortalResources):
         self, base_url: str, *, transport: httpx.BaseTransport | None = None, **options: Any
     ) -> None:
         super().__init__(base_url, **options)
-        self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout, transport=transport)
+        self._http = httpx.Client(
+            base_url=self.base_url, timeout=self.timeout, transport=transport, verify=self.verify
+        )
         self._attach(self, self._execute, self._pages)
 
     def close(self) -> None:
@@ -135,7 +137,7 @@ class AsyncPortal(BaseClient, _PortalResources):
     ) -> None:
         super().__init__(base_url, **options)
         self._http = httpx.AsyncClient(
-            base_url=self.base_url, timeout=self.timeout, transport=transport
+            base_url=self.base_url, timeout=self.timeout, transport=transport, verify=self.verify
         )
         self._attach(self, self._execute, self._pages)
 

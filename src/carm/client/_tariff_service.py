@@ -36,7 +36,11 @@ class CBSATariffService(SyncClient):
         super().__init__(base_url, **options)
         headers = {"Accept": "application/json", "Accept-Language": "EN"}
         self._http = httpx.Client(
-            base_url=self.base_url, timeout=self.timeout, transport=transport, headers=headers
+            base_url=self.base_url,
+            timeout=self.timeout,
+            transport=transport,
+            headers=headers,
+            verify=self.verify,
         )
 
     def close(self) -> None:
