@@ -18,9 +18,8 @@ class Server:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.state, self.faults = state, faults
-        config = uvicorn.Config(
-            create_app(state, faults=faults), host="127.0.0.1", port=self.port, log_level="warning"
-        )
+        self.app = create_app(state, faults=faults)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

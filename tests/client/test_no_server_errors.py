@@ -3,7 +3,10 @@ a server error (5xx) from the sandbox, signed in or not."""
 
 import json
 import string
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -56,28 +59,79 @@ def signed_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server
         client.close()
 
 
+def from_schema(schema: Mapping[str, Any]) -> st.SearchStrategy[Any]:
+    """Values that fit ``schema`` (as far as this document uses JSON Schema), or, now and then,
+    anything at all: the server must answer both without a 5xx."""
+    kind = schema.get("type")
+    fitting: st.SearchStrategy[Any]
+    if "enum" in schema:
+        fitting = st.sampled_from(schema["enum"])
+    elif kind == "object" and "properties" in schema:
+        required = set(schema.get("required", ()))
+        fitting = st.fixed_dictionaries(
+            {k: from_schema(v) for k, v in schema["properties"].items() if k in required},
+            optional={
+                k: from_schema(v) for k, v in schema["properties"].items() if k not in required
+            },
+        )
+    elif kind == "array":
+        fitting = st.lists(from_schema(schema.get("items", {})), max_size=3)
+    elif kind == "integer":
+        fitting = st.integers(min_value=schema.get("minimum"), max_value=10_000)
+    elif schema.get("format") == "date":
+        fitting = st.dates().map(date.isoformat)
+    elif "pattern" in schema:
+        fitting = st.from_regex(schema["pattern"], fullmatch=True)
+    elif kind == "string":
+        fitting = segments | st.text(max_size=12)
+    else:
+        return json_values
+    return st.one_of(fitting, fitting, json_values)
+
+
+@st.composite
+def requests(draw: st.DrawFn) -> tuple[str, str, dict[str, Any], object]:
+    path, method = draw(st.sampled_from(OPERATIONS))
+    operation = OPENAPI["paths"][path][method]
+    query = {}
+    for parameter in operation.get("parameters", ()):
+        value = draw(from_schema(parameter["schema"]))
+        if parameter["in"] == "path":
+            path = path.replace("{" + parameter["name"] + "}", quote(str(value), safe="") or "x")
+        elif draw(st.booleans()):
+            query[parameter["name"]] = str(value)
+    schema = (
+        operation.get("requestBody", {})
+        .get("content", {})
+        .get("application/json", {})
+        .get("schema")
+    )
+    body = draw(from_schema(schema)) if schema else None
+    return method, path, query, body
+
+
 @settings(
-    max_examples=120, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+    max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
 )
-@given(
-    operation=st.sampled_from(OPERATIONS),
-    body=json_values,
-    values=st.lists(segments, min_size=2, max_size=2),
-    raw=st.booleans(),
-)
+@given(request=requests(), raw=st.booleans())
 def test_no_operation_answers_with_a_server_error(
     signed_in: tuple[Server, httpx.Client],
-    operation: tuple[str, str],
-    body: object,
-    values: list[str],
+    request: tuple[str, str, dict[str, Any], object],
     raw: bool,
 ) -> None:
     _, client = signed_in
-    path, method = operation
-    for name, value in zip(
-        ("{code}", "{number}", "{account}", "{day}", "{id}", "{action}"), values * 3, strict=False
-    ):
-        path = path.replace(name, value)
-    content = json.dumps(body) if not raw else str(body)
-    response = client.request(method.upper(), path, content=content if method == "post" else None)
-    assert response.status_code < 500, (method, path, content, response.text)
+    method, path, query, body = request
+    content = (json.dumps(body) if not raw else str(body)) if method == "post" else None
+    response = client.request(method.upper(), path, params=query, content=content)
+    assert response.status_code < 500, (method, path, query, content, response.text)
+
+
+def test_every_route_is_in_the_document(signed_in: tuple[Server, httpx.Client]) -> None:
+    server, _ = signed_in
+    routes = {
+        (route.path, method.lower())
+        for route in server.app.routes
+        for method in getattr(route, "methods", ()) or ()
+        if method != "HEAD" and route.path.startswith("/v1/") and "tariff-srv" not in route.path
+    }
+    assert routes == set(OPERATIONS)

@@ -166,3 +166,12 @@ def test_clients_share_one_verifying_tls_context() -> None:
         assert one.verify.check_hostname
     with Portal("https://portal.invalid", verify=False) as unverified:
         assert unverified.verify is False
+
+
+def test_sign_in_names_each_field_of_the_wrong_type(sandbox: Server) -> None:
+    answer = httpx.post(f"{sandbox.url}/v1/sessions", json={"user": ["u-erin"], "password": 7})
+    assert answer.status_code == 422
+    assert answer.json()["error"]["errors"] == [
+        {"path": "user", "message": "user: has the wrong type: expected text (got ['u-erin'])"},
+        {"path": "password", "message": "password: has the wrong type: expected text (got 7)"},
+    ]

@@ -15,10 +15,10 @@ import random
 import secrets
 import sqlite3
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import attrs
 from starlette.applications import Starlette
@@ -33,6 +33,7 @@ from carm.declarations import assess, from_json, to_json
 from carm.errors import (
     CarmError,
     InvalidFormat,
+    InvalidType,
     NotAllowed,
     NotInEffect,
     UnknownCode,
@@ -41,13 +42,14 @@ from carm.errors import (
 )
 from carm.estimate import estimate, shipment_from_dict
 from carm.ledger import Kind, Ledger, Transaction
+from carm.sandbox._openapi import OPENAPI
 from carm.sandbox._responses import error_response, json_response, read_object
 from carm.sandbox._tariff_service import tariff_service
 from carm.sandbox._workflows import workflow_routes
 from carm.serialization import converter, dumps
 from carm.tariff import load_schedule
 
-__all__ = ["Faults", "SandboxState", "create_app"]
+__all__ = ["OPENAPI", "Faults", "SandboxState", "create_app"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, user TEXT NOT NULL);
@@ -259,15 +261,18 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
 
     async def sign_in(request: Request, _: str | None) -> Response:
         body = await read_object(request)
-        row = store.db.execute(
-            "SELECT password FROM passwords WHERE user = ?", (body.get("user"),)
-        ).fetchone()
-        if row is None or not secrets.compare_digest(str(row[0]), str(body.get("password", ""))):
+        user, password = body.get("user"), body.get("password")
+        if not (isinstance(user, str) and isinstance(password, str)):
+            wrong = [InvalidType(value=value, path=name, expected="text")
+                     for name, value in (("user", user), ("password", password)) if not isinstance(value, str)]  # fmt: skip
+            raise ValidationErrors("cannot sign in", wrong)
+        row = store.db.execute("SELECT password FROM passwords WHERE user = ?", (user,)).fetchone()
+        if row is None or not secrets.compare_digest(str(row[0]).encode(), password.encode()):
             return error_response(401, "unauthenticated", "unknown user or wrong password")
         token = "sbx_" + secrets.token_urlsafe(24)
         with store.db:
-            store.db.execute("INSERT INTO sessions VALUES (?, ?)", (token, body["user"]))
-        return json_response({"token": token, "user": body["user"]}, 201)
+            store.db.execute("INSERT INTO sessions VALUES (?, ?)", (token, user))
+        return json_response({"token": token, "user": user}, 201)
 
     async def tariff_line(request: Request, _: str | None) -> Response:
         as_of = request.query_params.get("as_of")
@@ -477,61 +482,3 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
     app.state.carm = store
     app.state.faults = misbehave
     return app
-
-
-def _op(summary: str, status: str = "200", body: bool = False) -> Mapping[str, Any]:
-    operation: dict[str, Any] = {
-        "summary": summary,
-        "responses": {status: {"description": "OK"}, "4XX": {"description": "error"}},
-    }
-    if body:
-        operation["requestBody"] = {"content": {"application/json": {"schema": {"type": "object"}}}}
-    return operation
-
-
-OPENAPI: Final = {
-    "openapi": "3.1.0",
-    "info": {"title": "carm sandbox portal", "version": "1"},
-    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-    "security": [{"bearer": []}],
-    "paths": {
-        "/v1/sessions": {
-            "post": {**_op("Sign in; returns a bearer token", "201", True), "security": []}
-        },
-        "/v1/tariff/classifications/{code}": {"get": _op("A tariff line and its rates")},
-        "/v1/estimates": {"post": _op("Estimate duties and taxes on a shipment", "201", True)},
-        "/v1/declarations": {"post": _op("Submit a CAD (Idempotency-Key honoured)", "201", True)},
-        "/v1/declarations/validate": {
-            "post": _op("Check a CAD: every problem with its path", body=True)
-        },
-        "/v1/declarations/{number}": {"get": _op("The latest version of a CAD")},
-        "/v1/declarations/{number}/versions": {
-            "get": _op("Every version of a CAD, oldest first"),
-            "post": _op("Correct or adjust a CAD: changes, reasons, on", "201", True),
-        },
-        "/v1/tariff/classify": {
-            "get": _op("Likely classifications of a description (text, limit)")
-        },
-        "/v1/accounts/{account}/transactions": {
-            "get": _op("The account's transactions, a page at a time")
-        },
-        "/v1/accounts/{account}/statements/{day}": {
-            "get": _op("The statement of a billing period")
-        },
-        "/v1/accounts/{account}/notices/{day}": {"get": _op("The daily notice of a day")},
-        "/v1/accounts/{account}/payments": {"post": _op("Record and apply a payment", "201", True)},
-        "/v1/businesses": {"post": _op("Register a business", "201", True)},
-        "/v1/delegations": {"post": _op("Grant a role", "201", True)},
-        "/v1/delegation-requests": {"post": _op("Ask for a role", "201", True)},
-        "/v1/delegation-requests/{id}/approve": {"post": _op("Approve a request", "201", True)},
-        "/v1/rulings": {"post": _op("Request a ruling", "201", True)},
-        "/v1/rulings/{id}": {"get": _op("A ruling and its history")},
-        "/v1/rulings/{id}/{action}": {
-            "post": _op(
-                "Move a ruling: accept, request-information, respond, issue, refuse, "
-                "withdraw, request-review, decide-review",
-                body=True,
-            )
-        },
-    },
-}
