@@ -68,3 +68,34 @@ def test_evaluate_a_labelled_file(tmp_path: Path) -> None:
     (tmp_path / "bad.csv").write_text("text,code\nx,1\n", encoding="utf-8")
     with pytest.raises(CarmError):
         read_labelled(tmp_path / "bad.csv")
+
+
+def test_the_prebuilt_index_is_what_the_data_builds() -> None:
+    # Stale after a change to the data or to the wording rules: rerun scripts/build_classify_index.py.
+    import gzip
+    import importlib
+    import json
+    from importlib import resources
+
+    module = importlib.import_module("carm.tariff.classify")
+    bundled = resources.files("carm.tariff").joinpath("data", "classify_index.json.gz").read_bytes()
+    assert json.loads(gzip.decompress(bundled)) == json.loads(module.build_index().to_json())
+
+
+def test_a_stale_prebuilt_index_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    module = importlib.import_module("carm.tariff.classify")
+    expected = [c.code for c in module.classify("frozen boneless chicken breasts", limit=3)]
+    monkeypatch.setattr(module, "sources_digest", lambda: "not the files it was built from")
+    builds: list[int] = []
+    build = module.build_index
+    monkeypatch.setattr(module, "build_index", lambda: builds.append(1) or build())
+    module._index.cache_clear()
+    try:
+        assert [
+            c.code for c in module.classify("frozen boneless chicken breasts", limit=3)
+        ] == expected
+        assert builds == [1]
+    finally:
+        module._index.cache_clear()

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
+import json
 import math
 import re
 import unicodedata
@@ -32,14 +34,14 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
 from carm.errors import InvalidFormat, InvalidLength, InvalidType
 from carm.tariff._hs import format_code, nomenclature
 
-__all__ = ["Candidate", "classify", "normalise"]
+__all__ = ["Candidate", "build_index", "classify", "normalise", "sources_digest"]
 
 MAX_TEXT: Final = 10_000
 _K1: Final = 1.2
@@ -174,11 +176,39 @@ class Candidate:
 class _Bm25:
     """BM25 over a set of documents (word counts)."""
 
-    def __init__(self, documents: dict[str, Counter[str]]) -> None:
+    codes: list[str]
+    norms: list[float]
+    postings: dict[str, list[tuple[int, int]]]
+    idf: dict[str, float]
+    position: dict[str, int]
+
+    @classmethod
+    def build(cls, documents: dict[str, Counter[str]]) -> _Bm25:
+        index = cls.__new__(cls)
+        index._build(documents)
+        return index
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "codes": self.codes,
+            "norms": self.norms,
+            "postings": self.postings,
+            "idf": self.idf,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> _Bm25:
+        index = cls.__new__(cls)
+        index.codes, index.norms, index.idf = data["codes"], data["norms"], data["idf"]
+        index.postings = data["postings"]  # [index, count] pairs: unpacked the same as tuples
+        index.position = {code: i for i, code in enumerate(index.codes)}
+        return index
+
+    def _build(self, documents: dict[str, Counter[str]]) -> None:
         self.codes = sorted(documents)
         lengths = [sum(documents[c].values()) for c in self.codes]
-        self.average = sum(lengths) / len(lengths)
-        self.norms = [_K1 * (1 - _B + _B * length / self.average) for length in lengths]
+        average = sum(lengths) / len(lengths)
+        self.norms = [_K1 * (1 - _B + _B * length / average) for length in lengths]
         self.postings: dict[str, list[tuple[int, int]]] = {}
         for index, code in enumerate(self.codes):
             for word, count in documents[code].items():
@@ -214,8 +244,32 @@ def _rows(name: str) -> Iterable[dict[str, str]]:
     return csv.DictReader(io.StringIO(text))
 
 
+_SOURCES: Final = ("hs2022.csv.gz", "sections.csv", "us_hts_2026r10.csv.gz", "T2026-2.csv.gz")
+_PREBUILT: Final = "classify_index.json.gz"
+
+
+def sources_digest() -> str:
+    """The SHA-256 of the bundled files the index is built from."""
+    digest = hashlib.sha256()
+    for name in _SOURCES:
+        digest.update(resources.files("carm.tariff").joinpath("data", name).read_bytes())
+    return digest.hexdigest()
+
+
 @cache
 def _index() -> _Index:
+    # The prebuilt index (scripts/build_classify_index.py) when it was built from these very
+    # files; otherwise build it (about a second).
+    prebuilt = resources.files("carm.tariff").joinpath("data", _PREBUILT)
+    if prebuilt.is_file():
+        data = json.loads(gzip.decompress(prebuilt.read_bytes()))
+        if data.get("sources") == sources_digest():
+            return _Index(_Bm25.from_dict(data["subheadings"]), _Bm25.from_dict(data["headings"]))
+    return build_index()
+
+
+def build_index() -> _Index:
+    """The BM25 index of subheadings and headings, from the bundled data."""
     hs = nomenclature()
     documents: dict[str, Counter[str]] = {}
     for code, node in hs._nodes.items():
@@ -245,13 +299,17 @@ def _index() -> _Index:
     headings: dict[str, Counter[str]] = {}
     for code, words in documents.items():
         headings.setdefault(code[:4], Counter()).update(words)
-    return _Index(_Bm25(documents), _Bm25(headings))
+    return _Index(_Bm25.build(documents), _Bm25.build(headings))
 
 
 @attrs.frozen
 class _Index:
     subheadings: _Bm25
     headings: _Bm25
+
+    def to_json(self) -> str:
+        return json.dumps({"sources": sources_digest(), "subheadings": self.subheadings.to_dict(),
+                           "headings": self.headings.to_dict()}, separators=(",", ":"))  # fmt: skip
 
 
 def _check(text: object) -> str:
