@@ -11,6 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
 from typing import Any, Literal
 
 from carm.errors import (
@@ -23,6 +24,7 @@ from carm.errors import (
 from carm.estimate._engine import estimate
 from carm.estimate._model import Settings, Shipment
 from carm.estimate._result import AMOUNTS, Deferred, Estimate, LineEstimate
+from carm.fx import Quote
 
 __all__ = ["estimate_many"]
 
@@ -38,55 +40,58 @@ def _one(shipment: Shipment, settings: Settings | None) -> Outcome:
         return ValidationErrors("the shipment cannot be estimated", [error])
 
 
-_LINE_FIELDS = (
-    "index", "classification", "description", "origin", "treatment", "treatment_code",
-    "duty_rate", "quote", *AMOUNTS,
-)  # fmt: skip
-
 # The batch a forked worker reads from its copy of the parent's memory (no pickling of inputs).
 _BATCH: list[Shipment] = []
 
 
-def _slim(outcome: Outcome) -> Any:
-    # What a worker sends back: the figures of each line, not the objects or the working.
-    if not isinstance(outcome, Estimate):
-        return outcome
-    lines = tuple(
-        (
-            line.index, line.classification, line.description, line.origin, line.treatment,
-            line.treatment_code, line.duty_rate, line.quote,
-            *(getattr(line, name) for name in AMOUNTS),
-        )
-        for line in outcome.lines
-    )  # fmt: skip
-    return (lines, outcome.low_value, outcome.edition)
+def _slim(outcomes: Iterable[Outcome]) -> tuple[list[Quote], list[Any]]:
+    """What a worker sends back: each line's figures as plain strings, and each distinct exchange
+    quote once per chunk, by index. Pickling Decimals and attrs objects line by line cost more
+    than estimating them."""
+    quotes: dict[Quote, int] = {}
+    results: list[Any] = []
+    for outcome in outcomes:
+        if not isinstance(outcome, Estimate):
+            results.append(outcome)
+            continue
+        lines = tuple(
+            (
+                line.index, line.classification, line.description, line.origin, line.treatment,
+                line.treatment_code, line.duty_rate, quotes.setdefault(line.quote, len(quotes)),
+                *(str(getattr(line, name)) for name in AMOUNTS),
+            )
+            for line in outcome.lines
+        )  # fmt: skip
+        results.append((lines, outcome.low_value, outcome.edition))
+    return list(quotes), results
 
 
-def _work(start: int, stop: int, settings: Settings | None) -> list[Any]:
-    return [_slim(_one(shipment, settings)) for shipment in _BATCH[start:stop]]
+def _work(start: int, stop: int, settings: Settings | None) -> tuple[list[Quote], list[Any]]:
+    return _slim(_one(shipment, settings) for shipment in _BATCH[start:stop])
 
 
-def _work_sent(chunk: Sequence[Shipment], settings: Settings | None) -> list[Any]:
-    return [_slim(_one(shipment, settings)) for shipment in chunk]
+def _work_sent(
+    chunk: Sequence[Shipment], settings: Settings | None
+) -> tuple[list[Quote], list[Any]]:
+    return _slim(_one(shipment, settings) for shipment in chunk)
 
 
-def _rebuild(shipment: Shipment, result: Any, settings: Settings) -> Outcome:
+def _rebuild(shipment: Shipment, result: Any, settings: Settings, quotes: list[Quote]) -> Outcome:
     if isinstance(result, ValidationErrors):
         return result
     lines, low_value, edition = result
-    rebuilt = tuple(
-        LineEstimate(
-            **dict(zip(_LINE_FIELDS, fields, strict=True)),
-            working=Deferred(shipment, settings, fields[0]),
-        )
-        for fields in lines
-    )
-    return Estimate(shipment, rebuilt, low_value, edition, settings)
+    rebuilt = []
+    for fields in lines:
+        # LineEstimate's fields in order: seven texts, the quote, the AMOUNTS, the working.
+        values: tuple[Any, ...] = (*fields[:7], quotes[fields[7]], *map(Decimal, fields[8:]),
+                                   Deferred(shipment, settings, fields[0]))  # fmt: skip
+        rebuilt.append(LineEstimate(*values))
+    return Estimate(shipment, tuple(rebuilt), low_value, edition, settings)
 
 
 def _in_processes(
     batch: list[Shipment], count: int, chunk_size: int, settings: Settings | None
-) -> Iterator[tuple[int, list[Any]]]:
+) -> Iterator[tuple[int, tuple[list[Quote], list[Any]]]]:
     """(start, results) per chunk, in order, from ``count`` worker processes."""
     starts = range(0, len(batch), chunk_size)
     if "fork" in multiprocessing.get_all_start_methods():
@@ -154,9 +159,9 @@ def estimate_many(
                 advance(1)
         else:
             chosen = settings or Settings()
-            for start, results in _in_processes(batch, count, chunk_size, settings):
+            for start, (quotes, results) in _in_processes(batch, count, chunk_size, settings):
                 for offset, result in enumerate(results):
-                    outcomes.append(_rebuild(batch[start + offset], result, chosen))
+                    outcomes.append(_rebuild(batch[start + offset], result, chosen, quotes))
                 advance(len(results))
     finally:
         stop()
