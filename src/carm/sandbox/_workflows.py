@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -28,6 +28,9 @@ from carm.ledger import Kind, Transaction
 from carm.sandbox._responses import error_response, json_response, read_object
 from carm.serialization import converter, dumps
 from carm.tariff import classify
+
+if TYPE_CHECKING:
+    from carm.sandbox._app import SandboxState
 
 __all__ = ["AMENDMENT_SEQUENCE_START", "workflow_routes"]
 
@@ -54,7 +57,7 @@ class Wrap(Protocol):
 
 
 def workflow_routes(
-    store: Any,
+    store: SandboxState,
     wrap: Wrap,
     permit: Callable[[str | None, str, str], None],
     now: Callable[[], datetime],
