@@ -173,3 +173,15 @@ def test_fault_specs() -> None:
     )
     with pytest.raises(InvalidFormat, match="error_rate"):
         Faults(error_rate=1.5)
+
+
+def test_serve_refuses_bad_faults_before_starting(capsys: pytest.CaptureFixture[str]) -> None:
+    from carm.cli import main
+
+    assert main(["sandbox", "serve", "--faults", "boom=1,503=2,reset=0.1"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith(
+        "carm: error: --faults: 'boom' is not one of 503, reset, slow, slow-seconds, delay, seed; "
+        "503=2 is not a share from 0 to 1"
+    )
+    assert "carm sandbox on" not in captured.err

@@ -42,6 +42,9 @@ def parse_faults(spec: str) -> dict[str, Any]:
             fields[field] = kind(value)
         except ValueError:
             problems.append(f"{name}={value!r} is not a number")
+            continue
+        if field.endswith("_rate") and not 0 <= fields[field] <= 1:
+            problems.append(f"{name}={value} is not a share from 0 to 1")
     if problems:
         raise InvalidFormat("; ".join(problems), value=spec, path="--faults")
     return fields
@@ -91,6 +94,7 @@ def serve(host: str, port: int, db: Path | None, users: tuple[str, ...], busines
 
     from carm.sandbox import Faults, SandboxState, create_app
 
+    faults = Faults(unavailable=unavailable, **parse_faults(fault_spec))  # refused before any write
     state = SandboxState(db or ":memory:")
     for spec in users:
         user, name, password = _parts(spec, 3, "--user", "u-alice:Alice:secret")
@@ -108,7 +112,7 @@ def serve(host: str, port: int, db: Path | None, users: tuple[str, ...], busines
     state.save()
     click.echo(f"carm sandbox on http://{host}:{port} (OpenAPI at /openapi.json)", err=True)
     uvicorn.run(
-        create_app(state, faults=Faults(unavailable=unavailable, **parse_faults(fault_spec))),
+        create_app(state, faults=faults),
         host=host,
         port=port,
         log_level="warning",
