@@ -152,7 +152,7 @@ class BaseClient:
     def delay(self, attempt: int, retry_after: str | None) -> float:
         if retry_after is not None:
             try:
-                return min(max(float(retry_after), 0.0), self.max_delay)
+                return min(max(float(retry_after), 0.0), self.max_delay)  # float ok: seconds
             except ValueError:
                 pass
         full = min(self.initial_delay * (2**attempt), self.max_delay)

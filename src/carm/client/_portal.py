@@ -64,30 +64,15 @@ class SyncClient(BaseClient):
         attempt = 0
         while True:
             try:
-                response = self._http.request(
-                    plan.method,
-                    plan.path,
-                    content=plan.json_body,
-                    params=plan.params,
-                    headers=plan.headers,
-                )
+                response: httpx.Response | None = self._http.request(**_request(plan))
+                failure: httpx.TransportError | None = None
             except httpx.TransportError as error:
-                if self.should_retry(attempt, None):
-                    time.sleep(self.delay(attempt, None))
-                    attempt += 1
-                    continue
-                raise ConnectionFailed(
-                    f"the portal could not be reached: {type(error).__name__}"
-                ) from None
-            if response.status_code >= 400:
-                if self.should_retry(attempt, response.status_code):
-                    time.sleep(self.delay(attempt, response.headers.get("retry-after")))
-                    attempt += 1
-                    continue
-                raise self.error(
-                    response.status_code, _body(response), response.headers.get("request-id")
-                )
-            return parse(response.json())
+                response, failure = None, error
+            again, value = _settle(self, attempt, response, failure, parse)
+            if not again:
+                return value
+            time.sleep(value)
+            attempt += 1
 
 
 class Portal(SyncClient, _PortalResources):
@@ -154,30 +139,15 @@ class AsyncPortal(BaseClient, _PortalResources):
         attempt = 0
         while True:
             try:
-                response = await self._http.request(
-                    plan.method,
-                    plan.path,
-                    content=plan.json_body,
-                    params=plan.params,
-                    headers=plan.headers,
-                )
+                response: httpx.Response | None = await self._http.request(**_request(plan))
+                failure: httpx.TransportError | None = None
             except httpx.TransportError as error:
-                if self.should_retry(attempt, None):
-                    await asyncio.sleep(self.delay(attempt, None))
-                    attempt += 1
-                    continue
-                raise ConnectionFailed(
-                    f"the portal could not be reached: {type(error).__name__}"
-                ) from None
-            if response.status_code >= 400:
-                if self.should_retry(attempt, response.status_code):
-                    await asyncio.sleep(self.delay(attempt, response.headers.get("retry-after")))
-                    attempt += 1
-                    continue
-                raise self.error(
-                    response.status_code, _body(response), response.headers.get("request-id")
-                )
-            return parse(response.json())
+                response, failure = None, error
+            again, value = _settle(self, attempt, response, failure, parse)
+            if not again:
+                return value
+            await asyncio.sleep(value)
+            attempt += 1
 
     async def sign_in(self, user: str, password: str) -> None:
         self._token = await self._execute(_sign_in_plan(self, user, password), lambda d: d["token"])
@@ -191,6 +161,34 @@ class AsyncPortal(BaseClient, _PortalResources):
             if not found["has_more"] or not found["data"]:
                 return
             after = found["data"][-1]["number"]
+
+
+def _request(plan: RequestPlan) -> dict[str, Any]:
+    """The plan as httpx's ``request`` arguments."""
+    return {"method": plan.method, "url": plan.path, "content": plan.json_body,
+            "params": plan.params, "headers": plan.headers}  # fmt: skip
+
+
+def _settle(
+    client: BaseClient,
+    attempt: int,
+    response: httpx.Response | None,
+    failure: httpx.TransportError | None,
+    parse: Parse,
+) -> tuple[bool, Any]:
+    """What an attempt comes to, for both clients: ``(True, seconds to wait)`` to try again,
+    ``(False, the parsed answer)``, or the typed error raised."""
+    if response is None:
+        if client.should_retry(attempt, None):
+            return True, client.delay(attempt, None)
+        raise ConnectionFailed(f"the portal could not be reached: {type(failure).__name__}")
+    if response.status_code >= 400:
+        if client.should_retry(attempt, response.status_code):
+            return True, client.delay(attempt, response.headers.get("retry-after"))
+        raise client.error(
+            response.status_code, _body(response), response.headers.get("request-id")
+        )
+    return False, parse(response.json())
 
 
 def _body(response: httpx.Response) -> Any:

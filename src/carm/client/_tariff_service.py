@@ -11,6 +11,7 @@ import httpx
 from carm.client._portal import SyncClient
 from carm.errors import InvalidFormat
 from carm.tariff import Edition, Rate
+from carm.tariff._hs import format_code
 from carm.tariff._odata import rate_from_fields
 from carm.tariff._readers import TariffRow, parse_tariff_code
 from carm.tariff.editions import store_edition
@@ -53,8 +54,7 @@ class CBSATariffService(SyncClient):
         self.close()
 
     def _key(self, number: str, as_of: date) -> str:
-        digits = parse_tariff_code(number, path="number")
-        dotted = ".".join([digits[:4], *(digits[i : i + 2] for i in range(4, len(digits), 2))])
+        dotted = format_code(parse_tariff_code(number, path="number"))
         return f"tariffClassifications(TariffNumber='{dotted}',AsOfDate='{as_of.isoformat()}')"
 
     def classification(self, number: str, as_of: date) -> dict[str, Any]:
