@@ -87,11 +87,16 @@ def read_transactions(
     path: str | Path, columns: Mapping[str, str] | None = None
 ) -> list[Transaction]:
     """Transactions from a CSV (header row) or JSON (list of objects) file."""
+    return transactions_from_rows(read_records(path), columns)
+
+
+def read_records(path: str | Path) -> list[Any]:
+    """The rows of a CSV file (header row) or a JSON file (a list of objects), as they are."""
     source = Path(path)
     text = source.read_text(encoding="utf-8-sig")
     if source.suffix.lower() == ".json":
         data = json.loads(text, parse_float=Decimal)
         if not isinstance(data, list):
             raise InvalidFormat("is not a list of rows", value=source.name, path="file")
-        return transactions_from_rows(data, columns)
-    return transactions_from_rows(csv.DictReader(io.StringIO(text)), columns)
+        return data
+    return list(csv.DictReader(io.StringIO(text)))

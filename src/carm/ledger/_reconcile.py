@@ -27,6 +27,7 @@ from typing import Any, Final
 import attrs
 
 from carm.errors import ErrorCollector, InvalidFormat, InvalidType
+from carm.ledger._io import read_records
 from carm.ledger._model import Transaction
 
 __all__ = [
@@ -434,15 +435,7 @@ def read_rows(
 
     JSON is a list of objects; CSV has a header row. Other columns are kept as they are.
     """
-    source = Path(path)
-    text = source.read_text(encoding="utf-8-sig")
-    if source.suffix.lower() == ".json":
-        data = json.loads(text, parse_float=Decimal)
-        if not isinstance(data, list):
-            raise InvalidFormat("is not a list of rows", value=source.name, path="file")
-        records = data
-    else:
-        records = list(csv.DictReader(io.StringIO(text)))
+    records = read_records(path)
     missing = [c for c in (number, amount) if records and c not in records[0]]
     if missing:
         raise InvalidFormat(
