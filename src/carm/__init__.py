@@ -16,6 +16,7 @@ from carm import (
     identifiers,
     ledger,
     money,
+    rulings,
     serialization,
     tariff,
 )
