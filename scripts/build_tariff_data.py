@@ -16,16 +16,11 @@ import json
 import sys
 from pathlib import Path
 
+from carm.tariff._readers import BUNDLED_COLUMNS
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "src" / "carm" / "tariff" / "data"
-TARIFF_COLUMNS = [
-    "tariff_item",
-    "statistical_suffix",
-    "description",
-    "unit",
-    "mfn_tariff",
-    "preferential_tariffs",
-]
+TARIFF_COLUMNS = list(BUNDLED_COLUMNS)  # the layout the package reads
 
 EDITION = {
     "edition": "T2026-2",

@@ -129,6 +129,15 @@ def _edition_data(edition: Edition) -> dict[str, Any]:
     }
 
 
+def _report(verb: str, stored: Edition, as_json: bool) -> None:
+    if as_json:
+        echo_json(_edition_data(stored))
+    else:
+        click.echo(
+            f"{verb} {stored.name} (effective {stored.effective.isoformat()}) to {stored.location}"
+        )
+
+
 @tariff_group.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--edition", metavar="TYYYY-N", help="Edition name, if the file name does not say.")
@@ -137,13 +146,7 @@ def _edition_data(edition: Edition) -> dict[str, Any]:
 def import_(file: Path, edition: str | None, effective: str | None, as_json: bool) -> None:
     """Check a tariff file (mdb-export TPHS CSV, or carm's layout) and keep it as an edition."""
     when: date | None = parse_date(effective, "--effective") if effective else None
-    stored = import_edition(file, edition=edition, effective=when)
-    if as_json:
-        echo_json(_edition_data(stored))
-        return
-    click.echo(
-        f"imported {stored.name} (effective {stored.effective.isoformat()}) to {stored.location}"
-    )
+    _report("imported", import_edition(file, edition=edition, effective=when), as_json)
 
 
 @tariff_group.command(name="sync")
@@ -162,13 +165,7 @@ def sync(as_of: str, edition: str, effective: str | None, url: str | None, as_js
     day = parse_date(as_of, "--as-of")
     when = parse_date(effective, "--effective") if effective else None
     with CBSATariffService(url or CBSA_TARIFF_SERVICE) as service:
-        stored = service.sync(day, edition=edition, effective=when)
-    if as_json:
-        echo_json(_edition_data(stored))
-        return
-    click.echo(
-        f"synced {stored.name} (effective {stored.effective.isoformat()}) to {stored.location}"
-    )
+        _report("synced", service.sync(day, edition=edition, effective=when), as_json)
 
 
 @tariff_group.command(name="evaluate")

@@ -382,17 +382,7 @@ class Estimate:
         return "\n".join(out)
 
     def _repr_html_(self) -> str:
-        columns = (
-            "value_for_duty",
-            "customs_duty",
-            "surtax",
-            "sima",
-            "excise_duty",
-            "excise_tax",
-            "gst_hst",
-            "pst",
-            "total",
-        )
+        columns = (*(name for name in AMOUNTS if name != "value_for_tax"), "total")
         head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in columns)
         body = []
         for line in self.lines:
