@@ -288,16 +288,22 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
         body = await read_object(request)
         return json_response(estimate(shipment_from_dict(body)).to_dict(), 201)
 
-    async def submit_declaration(request: Request, user: str | None) -> Response:
-        cad = from_json((await request.body()).decode())
-        decision = store.registry.check(
-            user or "", "submit_cad", cad.header.importer, at=datetime.now(tz=UTC)
-        )
+    def now() -> datetime:
+        return datetime.now(tz=UTC)
+
+    def permit(user: str | None, action: str, account: str, *, doing: str | None = None) -> None:
+        """Refuse (403) unless ``user`` may do ``action`` on ``account`` now; ``doing`` words it."""
+        decision = store.registry.check(user or "", action, account, at=now())
         if not decision.allowed:
             raise NotAllowed(
-                f"{user} may not submit CADs for {cad.header.importer}: {decision.reason}",
+                f"{user} may not {doing or f'{action} on {account}'}: {decision.reason}",
                 who=user or "",
             )
+
+    async def submit_declaration(request: Request, user: str | None) -> Response:
+        cad = from_json((await request.body()).decode())
+        importer = cad.header.importer
+        permit(user, "submit_cad", importer, doing=f"submit CADs for {importer}")
         number = cad.header.transaction_number
         if store.db.execute("SELECT 1 FROM declarations WHERE number = ?", (number,)).fetchone():
             return error_response(409, "conflict", f"CAD transaction {number} already in use")
@@ -313,7 +319,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
                 number,
                 Kind.CAD,
                 assessed.total,
-                datetime.now(tz=UTC).date(),
+                now().date(),
                 cad.header.release_date,
             )
         )
@@ -333,9 +339,7 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
 
     async def transactions(request: Request, user: str | None) -> Response:
         account = request.path_params["account"]
-        decision = store.registry.check(
-            user or "", "view_transactions", account, at=datetime.now(tz=UTC)
-        )
+        decision = store.registry.check(user or "", "view_transactions", account, at=now())
         if not decision.allowed:
             raise NotAllowed(decision.reason, who=user or "")
         limit = min(int(request.query_params.get("limit", "50")), 500)
@@ -348,16 +352,6 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
                       "release_date": t.release_date} for t in page],
             "has_more": start + limit < len(entries),
         })  # fmt: skip
-
-    def now() -> datetime:
-        return datetime.now(tz=UTC)
-
-    def permit(user: str | None, action: str, account: str) -> None:
-        decision = store.registry.check(user or "", action, account, at=now())
-        if not decision.allowed:
-            raise NotAllowed(
-                f"{user} may not {action} on {account}: {decision.reason}", who=user or ""
-            )
 
     async def register_business(request: Request, user: str | None) -> Response:
         body = await read_object(request)
