@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -58,7 +58,26 @@ def _sign_in_plan(client: BaseClient, user: str, password: str) -> RequestPlan:
 class SyncClient(BaseClient):
     """A :class:`BaseClient` that sends with ``httpx.Client`` (``self._http``), retrying as planned."""
 
-    _http: httpx.Client
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        headers: dict[str, str] | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(base_url, **options)
+        self._http = httpx.Client(base_url=self.base_url, timeout=self.timeout, transport=transport,
+                                  verify=self.verify, headers=headers)  # fmt: skip
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def _execute(self, plan: RequestPlan, parse: Parse) -> Any:
         attempt = 0
@@ -85,20 +104,8 @@ class Portal(SyncClient, _PortalResources):
     def __init__(
         self, base_url: str, *, transport: httpx.BaseTransport | None = None, **options: Any
     ) -> None:
-        super().__init__(base_url, **options)
-        self._http = httpx.Client(
-            base_url=self.base_url, timeout=self.timeout, transport=transport, verify=self.verify
-        )
+        super().__init__(base_url, transport=transport, **options)
         self._attach(self, self._execute, self._pages)
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> Portal:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def sign_in(self, user: str, password: str) -> None:
         """Open a session; the token is kept and never shown."""

@@ -34,24 +34,8 @@ class CBSATariffService(SyncClient):
         transport: httpx.BaseTransport | None = None,
         **options: Any,
     ) -> None:
-        super().__init__(base_url, **options)
         headers = {"Accept": "application/json", "Accept-Language": "EN"}
-        self._http = httpx.Client(
-            base_url=self.base_url,
-            timeout=self.timeout,
-            transport=transport,
-            headers=headers,
-            verify=self.verify,
-        )
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> CBSATariffService:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        super().__init__(base_url, transport=transport, headers=headers, **options)
 
     def _key(self, number: str, as_of: date) -> str:
         dotted = format_code(parse_tariff_code(number, path="number"))
