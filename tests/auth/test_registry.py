@@ -201,6 +201,23 @@ def test_a_broker_with_a_business_relationship_and_client_groups(reg: Registry) 
     assert not reg.check("u-dan", "submit_cad", MAPLE_RM, at=hours(9)).allowed
 
 
+def test_a_deleted_client_group_takes_its_assignments_with_it(reg: Registry) -> None:
+    reg.register_business(BROKER, legal_name="B", address="x", manager="u-erin", at=hours(1))
+    reg.grant(by="u-erin", to="u-dan", account=BROKER, role="reader", at=hours(1))
+    req = reg.request_access(BROKER, account=MAPLE, role="editor", by="u-erin", at=hours(1))
+    reg.approve(req.id, by="u-alice", at=hours(1))
+    reg.create_client_group(BROKER, "East", by="u-erin", at=hours(1))
+    reg.assign("u-dan", provider=BROKER, to="group:East", role="reader", by="u-erin", at=hours(1))
+    # Asked (and remembered) before the group holds Maple, and again after each change.
+    assert reg.check("u-dan", "view_account", MAPLE_RM, at=hours(2)).reason == (
+        "u-dan holds no role on 123026635RM0001"
+    )
+    reg.add_to_group(BROKER, "East", MAPLE, by="u-erin", at=hours(2))
+    assert reg.check("u-dan", "view_account", MAPLE_RM, at=hours(2)).allowed
+    reg.delete_group(BROKER, "East", by="u-erin", at=hours(3))
+    assert not reg.check("u-dan", "view_account", MAPLE_RM, at=hours(2)).allowed
+
+
 def test_an_assignment_cannot_exceed_the_relationship(reg: Registry) -> None:
     reg.register_business(
         BROKER,

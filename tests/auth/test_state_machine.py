@@ -138,6 +138,18 @@ class RegistryMachine(RuleBasedStateMachine):
                             assert all(isinstance(g, Grant) and g.active(at) for g in decision.via)
 
     @invariant()
+    def remembered_answers_are_the_grants_answers(self) -> None:
+        # check() keeps each question's decisions between the grants' dates; asking about the past,
+        # the present and the future must give what the grants give now, reasons included.
+        moments = (T0 - timedelta(minutes=1), T0, self.now - timedelta(minutes=20), self.now,
+                   self.now + timedelta(minutes=200))  # fmt: skip
+        for at in (*moments, *reversed(moments)):
+            for user in USERS:
+                for account in ACCOUNTS:
+                    decision = self.registry.check(user, Action.CORRECT_CAD, account, at=at)
+                    assert decision == self.registry._decide(user, Action.CORRECT_CAD, account, at)
+
+    @invariant()
     def every_grant_was_within_its_granters_authority(self) -> None:
         grants = self.registry.grants
         for grant in grants.values():

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from bisect import bisect_right
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -55,6 +56,9 @@ _GROUP: Final = "group:"
 
 _ACTIONS: Final[dict[object, Action]] = {**{a: a for a in Action}, **{a.value: a for a in Action}}
 
+# Decision timelines kept before the table is emptied: bounds memory under arbitrary queries.
+_TIMELINES_KEPT: Final = 1_000_000
+
 
 def _now() -> datetime:
     return datetime.now(tz=UTC)
@@ -72,6 +76,9 @@ def _role(value: Role | str) -> Role:
         ) from None
 
 
+_Timeline = tuple[tuple[datetime, ...], list[Decision | None]]
+
+
 class Registry:
     """Businesses, program accounts, users, grants, requests and client groups, with an audit log."""
 
@@ -87,9 +94,15 @@ class Registry:
         self._group_names: set[tuple[str, str]] = set()
         self.events: list[AuditEvent] = []
         self._last_id = 0
-        # Each grant with everything it depends on, for checks; cleared whenever a grant changes.
+        # Derived for checks, emptied by _changed(): each grant with everything it depends on, and
+        # each (user, action, account) asked about with its decisions over time (see check()).
         self._chains: dict[str, tuple[Grant, ...]] = {}
         self._reasons: dict[str, str] = {}
+        self._timelines: dict[tuple[str, object, str], _Timeline] = {}
+
+    def _changed(self) -> None:
+        self._chains.clear()
+        self._timelines.clear()
 
     # --- people and accounts ------------------------------------------------------------------
 
@@ -192,7 +205,7 @@ class Registry:
     # --- grants ---------------------------------------------------------------------------------
 
     def _store(self, grant: Grant) -> None:
-        self._chains.clear()
+        self._changed()
         self.grants[grant.id] = grant
         self._by_grantee.setdefault(grant.grantee, []).append(grant.id)
         for parent in grant.depends_on:
@@ -309,7 +322,7 @@ class Registry:
         new_start, new_end = start or grant.start, end if end is not None else grant.end
         if new_end is not None and new_end <= new_start:
             raise InvalidFormat("a grant ends before it starts", value=new_end, path="end")
-        self._chains.clear()
+        self._changed()
         self.grants[grant_id] = attrs.evolve(grant, start=new_start, end=new_end)
         self._log(at, by, "edit", grant=grant_id, start=new_start, end=new_end)
         return self.grants[grant_id]
@@ -327,7 +340,7 @@ class Registry:
         if grant.revoked_at is not None:
             raise InvalidState(f"grant {grant_id} is already revoked")
         self._require(by, grant.scope, grant.role, at, "revoke that grant")
-        self._chains.clear()
+        self._changed()
         self.grants[grant_id] = attrs.evolve(grant, revoked_at=at)
         self._log(at, by, "revoke", grant=grant_id, cut=len(self._dependants_of(grant_id)))
         return self.grants[grant_id]
@@ -446,6 +459,7 @@ class Registry:
         group = self._group(provider, name)
         self._require(by, group.provider, Role.BUSINESS_ACCOUNT_MANAGER, at, "manage client groups")
         updated = attrs.evolve(group, clients=group.clients | {self._scope(account)})
+        self._changed()
         self.groups[(group.provider, group.name)] = updated
         self._log(at, by, "add to group", group=group.name, account=account)
         return updated
@@ -456,6 +470,7 @@ class Registry:
         at = at or _now()
         group = self._group(provider, name)
         self._require(by, group.provider, Role.BUSINESS_ACCOUNT_MANAGER, at, "manage client groups")
+        self._changed()
         self.groups[(group.provider, group.name)] = attrs.evolve(group, deleted=True)
         self._log(at, by, "delete group", group=group.name)
 
@@ -511,8 +526,65 @@ class Registry:
     def check(
         self, user: str, action: Action | str, account: str, *, at: datetime | None = None
     ) -> Decision:
-        """May ``user`` do ``action`` on ``account`` at ``at``? Deny by default, with the reason."""
+        """May ``user`` do ``action`` on ``account`` at ``at``? Deny by default, with the reason.
+
+        Between two changes to the registry, the decision for one question depends on ``at`` only
+        through comparisons with the dates of the grants involved, so it is constant between
+        consecutive dates. Each question asked keeps those dates and the decision for each interval
+        once made; later checks bisect them, whatever the size of the registry.
+        """
         at = at or _now()
+        key = (user, action, account)
+        timeline = self._timelines.get(key)
+        if timeline is None:
+            timeline = self._timeline(user, action, account)
+            if timeline is None:
+                return self._decide(user, action, account, at)
+            if len(self._timelines) >= _TIMELINES_KEPT:
+                self._timelines.clear()
+            self._timelines[key] = timeline
+        moments, decisions = timeline
+        index = bisect_right(moments, at)
+        decision = decisions[index]
+        if decision is None:
+            decision = decisions[index] = self._decide(user, action, account, at)
+        return decision
+
+    def _timeline(self, user: str, action: Action | str, account: str) -> _Timeline | None:
+        """Every date that matters to this question, with room for the decision between each two.
+
+        The decisions are filled in as ``at`` falls in each interval. None for a question about
+        an unknown user, action or account (not kept, so that arbitrary questions cannot fill
+        memory), and for grants whose dates cannot be ordered together (naive and aware mixed).
+        """
+        if user not in self.users or _ACTIONS.get(action) is None:
+            return None
+        if account in self._program_owner or account in self.businesses:
+            scope = account
+        else:
+            try:
+                scope = self._scope(account)
+            except (UnknownCode, InvalidFormat, ValueError):
+                return None
+        involved: list[Grant] = []
+        for grant_id in self._by_grantee.get(user, ()):
+            grant = self.grants[grant_id]
+            if self._covers(grant.scope, scope, grant.start):
+                involved.extend(self._lineage(grant))
+                if grant.provider is not None:
+                    for relationship_id in self._by_grantee.get(grant.provider, ()):
+                        relationship = self.grants[relationship_id]
+                        if self._covers(relationship.scope, scope, relationship.start):
+                            involved.extend(self._lineage(relationship))
+        dates = {d for g in involved for d in (g.start, g.end, g.revoked_at) if d is not None}
+        try:
+            moments = tuple(sorted(dates))
+        except TypeError:
+            return None
+        return moments, [None] * (len(moments) + 1)
+
+    def _decide(self, user: str, action: Action | str, account: str, at: datetime) -> Decision:
+        """The check itself, from the grants."""
         chosen = _ACTIONS.get(action)
         if chosen is None:
             return Decision(False, f"unknown action {action!r}")
