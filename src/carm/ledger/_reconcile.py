@@ -14,9 +14,9 @@ side (a duplicate is not matched: which copy would be right is the question to a
 
 from __future__ import annotations
 
-import collections
 import csv
 import io
+import itertools
 import json
 import operator
 from collections.abc import Iterable, Mapping
@@ -218,7 +218,8 @@ def _cents(raw: object) -> int:
     return int(cents)
 
 
-_AMOUNT_CHARACTERS: Final = str.maketrans("", "", "0123456789.-\n")
+_AMOUNT_BYTES: Final = b"0123456789.-\n"
+_DIGITS_AS_NINES: Final = bytes.maketrans(b"012345678", b"999999999")
 _EDGE_SPACES: Final = (" \n", "\n ", "\n\n", "\t", "\r", "\x0b", "\x0c", "\xa0", "\x85")
 
 
@@ -227,16 +228,21 @@ def _clean_numbers(text: str) -> bool:
     return not (text[0].isspace() or any(edge in text for edge in _EDGE_SPACES))
 
 
-def _clean_amounts(amounts: list[str], text: str) -> bool:
-    # Digits, one "." before the last two digits, a "-" only in front: "123.45", "-0.50".
-    if text.translate(_AMOUNT_CHARACTERS) or text.count(".") != len(amounts):
-        return False
-    if text.count("-") != ("\n" + text).count("\n-"):
-        return False
+def _clean_amounts(count: int, text: str) -> bool:
+    """Whether ``text`` is ``count`` lines like "123.45" or "-0.50", each ending in a line break.
+
+    In bytes, whole-text operations only: nothing but digits, ".", "-" and line breaks; a "-"
+    only first on its line; as many "." as lines, and as many lines ending in "." and two digits.
+    """
     try:
-        return all(amount[-3] == "." for amount in amounts)
-    except IndexError:
+        data = text.encode("ascii")
+    except UnicodeEncodeError:
         return False
+    if data.translate(None, _AMOUNT_BYTES) or data.count(b".") != count:
+        return False
+    if data.count(b"-") != (b"\n" + data).count(b"\n-"):
+        return False
+    return data.translate(_DIGITS_AS_NINES).count(b".99\n") == count
 
 
 def _bulk(rows: Any) -> tuple[dict[str, int], dict[str, list[int]]] | None:
@@ -256,18 +262,25 @@ def _bulk(rows: Any) -> tuple[dict[str, int], dict[str, list[int]]] | None:
         amount_text = "\n".join(amounts) + "\n"
     except TypeError:
         return None
-    if not (_clean_numbers(number_text) and _clean_amounts(amounts, amount_text)):
+    if not (_clean_numbers(number_text) and _clean_amounts(len(amounts), amount_text)):
         return None
     if number_text.count("\n") != len(numbers):
         return None  # a number held a line break of its own
-    cents = list(map(int, map(operator.methodcaller("replace", ".", ""), amounts)))
+    cents = list(map(int, amount_text.replace(".", "").split()))
     single = dict(zip(numbers, cents, strict=True))
     repeated: dict[str, list[int]] = {}
     if len(single) != len(numbers):
-        counts = collections.Counter(numbers)
-        for number, cent in zip(numbers, cents, strict=True):
-            if counts[number] > 1:
-                repeated.setdefault(number, []).append(cent)
+        # Where a number's last row is not this one, it repeats; then gather all its rows.
+        count = len(numbers)
+        last = dict(zip(numbers, range(count), strict=True))
+        repeating = set(
+            itertools.compress(
+                numbers, map(operator.ne, map(last.__getitem__, numbers), range(count))
+            )
+        )
+        rows = zip(numbers, cents, strict=True)
+        for number, cent in itertools.compress(rows, map(repeating.__contains__, numbers)):
+            repeated.setdefault(number, []).append(cent)
         for number in repeated:
             del single[number]
     return single, repeated
