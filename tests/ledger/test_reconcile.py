@@ -4,6 +4,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carm.errors import InvalidFormat, ValidationErrors
 from carm.ledger import Transaction, read_rows, reconcile
@@ -11,7 +13,7 @@ from carm.ledger import Transaction, read_rows, reconcile
 D = Decimal
 
 
-def rows(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+def rows(*pairs: tuple[object, str]) -> list[dict[str, object]]:
     return [{"number": n, "amount": a} for n, a in pairs]
 
 
@@ -93,3 +95,30 @@ def test_read_rows_with_a_column_mapping(tmp_path: Path) -> None:
     assert row["amount"] == D("200.00")
     with pytest.raises(InvalidFormat, match="lacks the columns named"):
         read_rows(csv_file)
+
+
+_NUMBERS = st.sampled_from(
+    [5, "A\nB", "A", "B", "C", " C", "D\n", "", "\u3000E", "E", "12345000000427"]
+)
+_AMOUNTS = st.one_of(
+    st.from_regex(r"-?[0-9]{1,4}\.[0-9]{2}", fullmatch=True),
+    st.sampled_from(["1.2.34", "5", "-", "--1.00", "1-0.00", " 1.00", "1.00 ", "1,00", "0.5"]),
+    st.sampled_from([".50", "-.50", "1.00\n", "٣.00", "1e2", "NaN"]),
+)
+
+
+@given(
+    st.lists(st.tuples(_NUMBERS, _AMOUNTS), min_size=1, max_size=8),
+    st.lists(st.tuples(_NUMBERS, _AMOUNTS), min_size=1, max_size=8),
+)
+def test_pairs_at_once_agree_with_rows_one_by_one(
+    statement: list[tuple[object, str]], books: list[tuple[object, str]]
+) -> None:
+    # Lists of string pairs take the whole-column path; mappings go row by row.
+    def outcome(s: object, b: object) -> object:
+        try:
+            return reconcile(s, b)  # type: ignore[arg-type]
+        except ValidationErrors as error:
+            return error.paths
+
+    assert outcome(statement, books) == outcome(rows(*statement), rows(*books))

@@ -220,12 +220,12 @@ def _cents(raw: object) -> int:
 
 _AMOUNT_BYTES: Final = b"0123456789.-\n"
 _DIGITS_AS_NINES: Final = bytes.maketrans(b"012345678", b"999999999")
-_EDGE_SPACES: Final = (" \n", "\n ", "\n\n", "\t", "\r", "\x0b", "\x0c", "\xa0", "\x85")
 
 
-def _clean_numbers(text: str) -> bool:
-    # No number empty or edged with white space: what the row path would strip.
-    return not (text[0].isspace() or any(edge in text for edge in _EDGE_SPACES))
+def _clean_numbers(numbers: list[str]) -> bool:
+    # None empty or edged with white space (what the row path would strip); strip() returns the
+    # very same string when there is nothing to strip, so the comparison is by identity.
+    return all(numbers) and list(map(str.strip, numbers)) == numbers
 
 
 def _clean_amounts(count: int, text: str) -> bool:
@@ -248,8 +248,8 @@ def _clean_amounts(count: int, text: str) -> bool:
 def _bulk(rows: Any) -> tuple[dict[str, int], dict[str, list[int]]] | None:
     """The whole side at C speed when it is a list of clean ``(number, "123.45")`` string pairs.
 
-    Two regular expressions check every number and amount at once; anything else (or any doubt)
-    returns None, and the row-by-row path takes over, with its precise errors.
+    Whole-column operations check every number and amount; anything else (or any doubt) returns
+    None, and the row-by-row path takes over, with its precise errors.
     """
     if type(rows) is not list or not rows:
         return None
@@ -258,14 +258,13 @@ def _bulk(rows: Any) -> tuple[dict[str, int], dict[str, list[int]]] | None:
             return None
         numbers = list(map(operator.itemgetter(0), rows))
         amounts = list(map(operator.itemgetter(1), rows))
-        number_text = "\n".join(numbers) + "\n"
         amount_text = "\n".join(amounts) + "\n"
     except TypeError:
         return None
-    if not (_clean_numbers(number_text) and _clean_amounts(len(amounts), amount_text)):
+    if set(map(type, numbers)) != {str}:
         return None
-    if number_text.count("\n") != len(numbers):
-        return None  # a number held a line break of its own
+    if not (_clean_numbers(numbers) and _clean_amounts(len(amounts), amount_text)):
+        return None
     cents = list(map(int, amount_text.replace(".", "").split()))
     single = dict(zip(numbers, cents, strict=True))
     repeated: dict[str, list[int]] = {}
@@ -305,8 +304,8 @@ def _normalise(
                 type(number) is str
                 and type(raw) is str
                 and number
-                and number[0] != " "
-                and number[-1] != " "
+                and not number[0].isspace()
+                and not number[-1].isspace()
             ):
                 head, dot, tail = raw.rpartition(".")
                 if (
