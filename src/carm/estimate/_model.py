@@ -206,6 +206,73 @@ _NO_GUARD: Final = contextlib.nullcontext()
 _FAIL_FAST: Final = _FailFast()
 
 
+class _Known:
+    """Codes already found good, by the text the caller wrote: ``"usd"`` → ``"USD"``.
+
+    Bulk runs repeat a handful of currencies, countries and excise kinds on every line; checking
+    each again costs more than the line's arithmetic. Only valid texts are kept, at most a few
+    thousand, so odd input cannot fill memory.
+    """
+
+    _LIMIT: Final = 4096
+
+    def __init__(self) -> None:
+        self.currencies: dict[str, str] = {}
+        self.countries: dict[str, str] = {}
+        self.excise: dict[str, Excise] = {}
+
+    def remember(self, table: dict[str, Any], text: str, found: Any) -> None:
+        if len(table) < self._LIMIT:
+            table[text] = found
+
+
+_KNOWN: Final = _Known()
+
+
+def _plain_line(index: int, line: Line) -> CheckedLine | None:
+    """The common line, checked in a few comparisons; None when it needs the full check.
+
+    Plain: a non-negative finite Decimal value (and quantity, if any), currency, origin and excise
+    kind already seen good, and none of the rarer fields (rate, quantities, alcohol, SIMA, shipped
+    from, an Excise with its own rate or fuel consumption).
+    """
+    value, quantity, excise_text = line.value, line.quantity, line.excise
+    if (
+        type(value) is not Decimal
+        or not value.is_finite()
+        or value < 0
+        or type(line.classification) is not str
+        or line.quantities
+        or line.rate is not None
+        or line.alcohol is not None
+        or line.sima is not None
+        or line.shipped_from is not None
+        or (line.gst_exempt is not None and type(line.gst_exempt) is not str)
+    ):
+        return None
+    if quantity is not None and (
+        type(quantity) is not Decimal or not quantity.is_finite() or quantity < 0
+    ):
+        return None
+    if type(line.currency) is not str or type(line.origin) is not str:
+        return None
+    currency = _KNOWN.currencies.get(line.currency)
+    origin = _KNOWN.countries.get(line.origin)
+    if currency is None or origin is None or type(line.quantities) is not dict:
+        return None
+    excise = None
+    if excise_text is not None:
+        if type(excise_text) is not str:
+            return None
+        excise = _KNOWN.excise.get(excise_text)
+        if excise is None:
+            return None
+    return CheckedLine(
+        index, line, value, currency, origin, {}, quantity, None, None, None, None, excise, None,
+        None,
+    )  # fmt: skip
+
+
 def _check_line(index: int, line: Line, errors: ErrorCollector) -> CheckedLine | None:
     prefix = f"lines[{index}]"
     if not _is(line, Line):
@@ -221,8 +288,10 @@ def _check_line(index: int, line: Line, errors: ErrorCollector) -> CheckedLine |
         value = _quantity(line.value, "value")
     with errors.catch(path=prefix):
         currency = currency_code(line.currency)
+        _KNOWN.remember(_KNOWN.currencies, line.currency, currency)
     with errors.catch(path=prefix):
         origin = country_code(line.origin, path="origin")
+        _KNOWN.remember(_KNOWN.countries, line.origin, origin)
     with errors.catch(path=prefix):
         if not _is(line.classification, str):
             raise InvalidType(value=line.classification, path="classification", expected="a str")
@@ -260,6 +329,8 @@ def _check_line(index: int, line: Line, errors: ErrorCollector) -> CheckedLine |
                 raise InvalidType(value=line.excise, path="excise", expected="an Excise or a kind")
             _choice(excise.kind, EXCISE_KINDS, "excise.kind")
             excise = attrs.evolve(excise, kind=excise.kind.strip().lower())
+            if isinstance(line.excise, str):
+                _KNOWN.remember(_KNOWN.excise, line.excise, excise)
             if excise.rate is not None:
                 parse_rate(excise.rate)
             if excise.fuel_consumption is not None:
@@ -322,7 +393,9 @@ def check_shipment(shipment: Shipment, errors: ErrorCollector | None = None) -> 
     else:
         for index, line in enumerate(shipment.lines):
             try:
-                checked = _check_line(index, line, _FAIL_FAST)
+                checked = (type(line) is Line and _plain_line(index, line)) or _check_line(
+                    index, line, _FAIL_FAST
+                )
             except (ValidationError, ValidationErrors):
                 checked = _check_line(index, line, errors)
             if checked is not None:
