@@ -11,10 +11,10 @@ Imports Remission Orders) apply to the shipment as a whole.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Final, cast
+from typing import Final, NamedTuple, TypeVar, cast
 
 import attrs
 
@@ -24,12 +24,13 @@ from carm.errors import (
     MissingQuantity,
     NotInEffect,
     ValidationError,
+    ValidationErrors,
 )
 from carm.estimate._model import CheckedLine, CheckedShipment, Settings, Shipment, check_shipment
 from carm.estimate._result import EVALUATION, Estimate, LineEstimate, LowValueOutcome, Working
+from carm.estimate._rules import LinePlan, Rules, candidate, rules_for
 from carm.estimate._tables import Tables, default_tables
 from carm.fx import Quote
-from carm.money import RoundingPolicy
 from carm.tariff import Schedule, TariffLine, load_schedule
 from carm.tariff._units import convert_quantity
 from carm.tariff.rates import Rate, Specific, parse_rate
@@ -40,7 +41,6 @@ __all__ = ["estimate"]
 _ZERO: Final = Decimal(0)
 _HUNDRED: Final = Decimal(100)
 _HST: Final = "HST"
-_PROVINCIAL: Final = ("PST", "QST", "RST")
 # Goods the low-value remission orders exclude (CN 20-18; D8-2-2): alcoholic beverages and tobacco.
 _EXCLUDED_HEADINGS: Final = ("2203", "2204", "2205", "2206", "2208", "24")
 _LUXURY_KINDS: Final = ("luxury-vehicle", "luxury-aircraft", "luxury-vessel")
@@ -52,6 +52,8 @@ _SOURCE_GST: Final = (
 _SOURCE_TREATMENT: Final = (
     "Customs Tariff ss.24-52 (tariff treatments); Customs Tariff List of Countries"
 )
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 _SOURCE_SIMA: Final = "Special Import Measures Act (supplied by the caller)"
 
 
@@ -65,6 +67,9 @@ class _Context:
     treatments: TreatmentTable
     settings: Settings
     casual: bool
+    rules: Rules
+    zero: Decimal  # 0 rounded by the policy ("0.00"), so that every amount shows its cents
+    quotes: dict[str, Quote] = attrs.field(factory=dict)  # by currency, for this shipment
 
 
 @attrs.frozen
@@ -72,14 +77,14 @@ class _Priced:
     """A line after the first pass: its tariff line, quantities, exchange rate and value for duty."""
 
     checked: CheckedLine
-    tariff_line: TariffLine
+    plan: LinePlan
     quantities: dict[str, Decimal]
     quote: Quote
     value_for_duty: Decimal
 
-
-def _round(amount: Decimal, rounding: RoundingPolicy) -> Decimal:
-    return rounding.round(amount)
+    @property
+    def tariff_line(self) -> TariffLine:
+        return self.plan.tariff_line
 
 
 def _quantities(cl: CheckedLine, tline: TariffLine) -> dict[str, Decimal]:
@@ -102,20 +107,31 @@ def _quantities(cl: CheckedLine, tline: TariffLine) -> dict[str, Decimal]:
 
 def _price(cl: CheckedLine, ctx: _Context) -> _Priced:
     try:
-        tline = ctx.schedule.lookup(cl.line.classification)
-    except ValidationError as error:
+        plan = ctx.rules.plan(cl.line.classification, cl.origin, cl.line.proof_of_origin)
+    except ValidationError as error:  # the origin is checked: the classification is wrong
         raise error.moved("classification") from None
-    quantities = _quantities(cl, tline)
-    quote = ctx.checked.fx.quote(cl.currency, ctx.shipment.direct_shipment_date or ctx.day)
-    vfd = _round(cl.value * quote.rate, ctx.settings.rounding)
-    return _Priced(cl, tline, quantities, quote, vfd)
+    quantities = _quantities(cl, plan.tariff_line)
+    quote = ctx.quotes.get(cl.currency)
+    if quote is None:
+        day = ctx.shipment.direct_shipment_date or ctx.day
+        quote = ctx.quotes[cl.currency] = ctx.checked.fx.quote(cl.currency, day)
+    vfd = ctx.settings.rounding.round(cl.value * quote.rate)
+    return _Priced(cl, plan, quantities, quote, vfd)
 
 
-def _choose_treatment(priced: _Priced, ctx: _Context) -> tuple[Treatment, Rate, str]:
-    cl, tline = priced.checked, priced.tariff_line
-    eligible = ctx.treatments.treatments_for(
-        cl.origin, ctx.day, proof_of_origin=cl.line.proof_of_origin
-    )
+class _Chosen(NamedTuple):
+    treatment: Treatment
+    rate: Rate
+    rate_text: str
+    source: str
+    why: str
+    duty: Decimal  # before rounding
+
+
+def _choose_treatment(priced: _Priced, ctx: _Context) -> _Chosen:
+    cl, plan = priced.checked, priced.plan
+    tline, eligible = plan.tariff_line, plan.eligible
+    vfd, quantities = priced.value_for_duty, priced.quantities
     if cl.line.treatment is not None:
         forced = ctx.treatments.treatment(cl.line.treatment)
         if forced not in eligible:
@@ -135,26 +151,26 @@ def _choose_treatment(priced: _Priced, ctx: _Context) -> tuple[Treatment, Rate, 
                 path="treatment",
                 expected="a treatment the line lists: " + ", ".join(tline.rates),
             )
-        return forced, rate, "forced by the caller"
+        duty = rate.unchecked_duty(vfd, quantities)
+        return _Chosen(*candidate(tline, forced, rate), "forced by the caller", duty)
     if cl.rate is not None:
-        return eligible[0], cl.rate, "rate given by the caller"
-    best: tuple[Decimal, Treatment, Rate] | None = None
-    for treatment in eligible:
-        rate = tline.rates.get(treatment.abbreviation)
-        if rate is None or not rate.available:
-            continue
-        duty = rate.unchecked_duty(priced.value_for_duty, priced.quantities)
-        if best is None or duty < best[0]:
-            best = (duty, treatment, rate)
-    if best is None:
+        duty = cl.rate.unchecked_duty(vfd, quantities)
+        return _Chosen(*candidate(tline, eligible[0], cl.rate), "rate given by the caller", duty)
+    if not plan.candidates:
         raise InvalidComponent(
             f"no treatment open to goods of {cl.origin} has a rate on {tline.code}",
             value=cl.origin,
             path="origin",
         )
-    others = len(eligible) - 1
-    why = "the lowest duty of the eligible treatments" if others else "the only eligible treatment"
-    return best[1], best[2], why
+    best, *others = plan.candidates
+    duty = best.rate.unchecked_duty(vfd, quantities)
+    for other in others:
+        other_duty = other.rate.unchecked_duty(vfd, quantities)
+        if other_duty < duty:
+            best, duty = other, other_duty
+    many = len(eligible) > 1
+    why = "the lowest duty of the eligible treatments" if many else "the only eligible treatment"
+    return _Chosen(*best, why, duty)
 
 
 def _blocked(
@@ -192,7 +208,7 @@ def _excise(
             return _ZERO, _ZERO
         of_value = duty_paid * row.rate_of_value / _HUNDRED
         of_excess = (duty_paid - row.threshold) * row.rate_of_excess / _HUNDRED
-        tax = _round(min(of_value, of_excess), rounding)
+        tax = rounding.round(min(of_value, of_excess))
         steps.add(
             "excise tax",
             "luxury tax: lesser of {}% of {} ({}) and {}% of {} − {} ({}) = {}",
@@ -207,9 +223,7 @@ def _excise(
             (parse_rate(excise.rate), None, "rate given by the caller", excise.kind in _TAX_KINDS)
         ]
     else:
-        rows = ctx.tables.excise_for(
-            excise.kind, ctx.day, alcohol=cl.alcohol, fuel=cl.fuel_consumption
-        )
+        rows = ctx.rules.excise(excise.kind, cl.alcohol, cl.fuel_consumption)
         if (
             not rows
             and excise.kind == "fuel-inefficient-vehicle"
@@ -225,7 +239,7 @@ def _excise(
     for rate, block, source, is_tax in rate_pairs:
         quantities = _blocked(rate, priced.quantities, block)
         try:
-            amount = _round(rate.duty(priced.value_for_duty, quantities), rounding)
+            amount = rounding.round(rate.unchecked_duty(priced.value_for_duty, quantities))
         except MissingQuantity as error:
             raise MissingQuantity(
                 error.message, path="quantities", expected=error.expected
@@ -260,55 +274,53 @@ def _no_excise_rate(cl: CheckedLine, ctx: _Context) -> NotInEffect:
 
 def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decimal) -> LineEstimate:
     cl, tline, quote = priced.checked, priced.tariff_line, priced.quote
-    rounding = ctx.settings.rounding
+    rounding = ctx.settings.rounding.round
     steps = Working()
-    if quote.currency == "CAD":
-        steps.add("value for duty", "{} CAD = {}", cl.value, priced.value_for_duty,
-                  amount=priced.value_for_duty, source=_SOURCE_VFD)  # fmt: skip
-    else:
-        steps.add("value for duty", "{} {} × {} = {}", cl.value, quote.currency, quote.rate,
-                  priced.value_for_duty, amount=priced.value_for_duty, source=_SOURCE_VFD,
-                  quote=quote)  # fmt: skip
-    if factor != 1:
-        priced = attrs.evolve(
-            priced,
-            value_for_duty=_round(priced.value_for_duty * factor, rounding),
-            quantities={k: v * factor for k, v in priced.quantities.items()},
-        )
-        steps.add("value charged", "the excess over the gift allowance: {}", priced.value_for_duty,
-                  amount=priced.value_for_duty, source=relief.source)  # fmt: skip
+    # Steps go in as Working's plain tuples: (what, template, args, amount, source, quote).
+    record = steps.append
     vfd = priced.value_for_duty
-    treatment, rate, why = _choose_treatment(priced, ctx)
-    customs_duty = _round(rate.unchecked_duty(vfd, priced.quantities), rounding)
-    steps.add("treatment", "{} ({}): {}", treatment.abbreviation, treatment.name, why,
-              source=_SOURCE_TREATMENT)  # fmt: skip
-    steps.add("customs duty", EVALUATION, rate, vfd, priced.quantities, customs_duty,
-              amount=customs_duty,
-              source=f"Customs Tariff {tline.edition}, {tline.code}, {treatment.abbreviation}")  # fmt: skip
-    zero = _round(_ZERO, rounding)  # "0.00", so that every amount shows its cents
+    if quote.currency == "CAD":
+        record(("value for duty", "{} CAD = {}", (cl.value, vfd), vfd, _SOURCE_VFD, None))
+    else:
+        args = (cl.value, quote.currency, quote.rate, vfd)
+        record(("value for duty", "{} {} × {} = {}", args, vfd, _SOURCE_VFD, quote))
+    if factor != 1:
+        vfd = rounding(vfd * factor)
+        quantities = {k: v * factor for k, v in priced.quantities.items()}
+        priced = attrs.evolve(priced, value_for_duty=vfd, quantities=quantities)
+        record(("value charged", "the excess over the gift allowance: {}", (vfd,), vfd,
+                relief.source, None))  # fmt: skip
+    chosen = _choose_treatment(priced, ctx)
+    treatment = chosen.treatment
+    customs_duty = rounding(chosen.duty)
+    record(("treatment", "{} ({}): {}", (treatment.abbreviation, treatment.name, chosen.why), None,
+            _SOURCE_TREATMENT, None))  # fmt: skip
+    record(("customs duty", EVALUATION, (chosen.rate, vfd, priced.quantities, customs_duty),
+            customs_duty, chosen.source, None))  # fmt: skip
+    zero = ctx.zero
     surtax = zero
-    for row in ctx.tables.surtaxes_for(
-        tline.tariff_item.replace(".", ""), cl.origin, ctx.day, casual=ctx.casual
-    ):
-        amount = _round(vfd * row.rate / _HUNDRED, rounding)
+    for row in priced.plan.surtaxes:
+        amount = rounding(vfd * row.rate / _HUNDRED)
         surtax += amount
-        steps.add("surtax", "{}: {}% of {} = {}", row.name, row.rate, vfd, amount, amount=amount,
-                  source=row.source)  # fmt: skip
+        record(("surtax", "{}: {}% of {} = {}", (row.name, row.rate, vfd, amount), amount,
+                row.source, None))  # fmt: skip
     sima = zero
     if cl.sima is not None:
-        sima = _round(cl.sima, rounding)
-        steps.add("SIMA", "amount given: {}", sima, amount=sima, source=_SOURCE_SIMA + " (amount)")
+        sima = rounding(cl.sima)
+        record(("SIMA", "amount given: {}", (sima,), sima, _SOURCE_SIMA + " (amount)", None))
     elif cl.sima_percent is not None:
-        sima = _round(vfd * cl.sima_percent / _HUNDRED, rounding)
-        steps.add("SIMA", "{}% of {} = {}", cl.sima_percent, vfd, sima, amount=sima,
-                  source=_SOURCE_SIMA + " (rate)")  # fmt: skip
-    duty_paid = vfd + customs_duty + surtax + sima
-    excise_duty, excise_tax = (zero + amount for amount in _excise(priced, ctx, duty_paid, steps))
+        sima = rounding(vfd * cl.sima_percent / _HUNDRED)
+        record(("SIMA", "{}% of {} = {}", (cl.sima_percent, vfd, sima), sima,
+                _SOURCE_SIMA + " (rate)", None))  # fmt: skip
+    excise_duty = excise_tax = zero
+    if cl.excise is not None:
+        duties = _excise(priced, ctx, vfd + customs_duty + surtax + sima, steps)
+        excise_duty, excise_tax = zero + duties[0], zero + duties[1]
     if relief.duties_relieved:
         relieved = customs_duty + surtax + excise_duty + excise_tax
         if relieved:
-            steps.add("relief", "duties of {} relieved: {}", relieved, relief.note, amount=_ZERO,
-                      source=relief.source)  # fmt: skip
+            record(("relief", "duties of {} relieved: {}", (relieved, relief.note), _ZERO,
+                    relief.source, None))  # fmt: skip
         customs_duty = surtax = excise_duty = excise_tax = zero
     in_base = excise_tax
     if (
@@ -318,69 +330,46 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
     ):
         in_base = zero
     value_for_tax = vfd + customs_duty + surtax + sima + excise_duty + in_base
-    steps.add("value for tax", "{} + {} + {} + {} + {} + {} = {}", vfd, customs_duty, surtax, sima,
-              excise_duty, in_base, value_for_tax, amount=value_for_tax, source=_SOURCE_GST)  # fmt: skip
-    gst_hst, pst = (zero + amount for amount in _taxes(cl, ctx, value_for_tax, steps))
+    record(("value for tax", "{} + {} + {} + {} + {} + {} = {}",
+            (vfd, customs_duty, surtax, sima, excise_duty, in_base, value_for_tax),
+            value_for_tax, _SOURCE_GST, None))  # fmt: skip
+    gst_hst, pst = _taxes(cl, ctx, value_for_tax, steps)
+    gst_hst, pst = zero + gst_hst, zero + pst
     if relief.taxes_relieved:
         if gst_hst or pst:
-            steps.add("relief", "taxes of {} relieved: {}", gst_hst + pst, relief.note,
-                      amount=_ZERO, source=relief.source)  # fmt: skip
+            record(("relief", "taxes of {} relieved: {}", (gst_hst + pst, relief.note), _ZERO,
+                    relief.source, None))  # fmt: skip
         gst_hst = pst = zero
     return LineEstimate(
-        index=cl.index,
-        classification=tline.code,
-        description=cl.line.description,
-        origin=cl.origin,
-        treatment=treatment.abbreviation,
-        treatment_code=treatment.code,
-        duty_rate=rate.text,
-        quote=quote,
-        value_for_duty=vfd,
-        customs_duty=customs_duty,
-        surtax=surtax,
-        sima=sima,
-        excise_duty=excise_duty,
-        excise_tax=excise_tax,
-        value_for_tax=value_for_tax,
-        gst_hst=gst_hst,
-        pst=pst,
-        working=steps,
-    )
+        cl.index, tline.code, cl.line.description, cl.origin, treatment.abbreviation,
+        treatment.code, chosen.rate_text, quote, vfd, customs_duty, surtax, sima, excise_duty,
+        excise_tax, value_for_tax, gst_hst, pst, steps,
+    )  # fmt: skip
 
 
 def _taxes(
     cl: CheckedLine, ctx: _Context, value_for_tax: Decimal, steps: Working
 ) -> tuple[Decimal, Decimal]:
-    rounding = ctx.settings.rounding
     if cl.line.gst_exempt:
         steps.add("GST/HST", "relief code {}: not taxable", cl.line.gst_exempt, amount=_ZERO,
                   source="Excise Tax Act Sch. VII (non-taxable importations)")  # fmt: skip
         return _ZERO, _ZERO
-    province = ctx.checked.province
-    hst = ctx.tables.sales_tax_rate(province, _HST, ctx.day)
-    if hst is not None and (ctx.casual or ctx.settings.hst_on_commercial):
-        row = hst
-    else:
-        gst = ctx.tables.sales_tax_rate(province, "GST", ctx.day)
-        if gst is None:
-            raise NotInEffect(
-                f"no GST rate for {ctx.day.isoformat()}", value=ctx.day, path="release_date"
-            )
-        row = gst
-    gst_hst = _round(value_for_tax * row.rate / _HUNDRED, rounding)
-    why = ""
-    if row.tax != _HST and hst is not None:
-        why = " (commercial goods: GST; see Settings.hst_on_commercial)"
-    steps.add(row.tax, "{}% of {} = {}{}", row.rate, value_for_tax, gst_hst, why, amount=gst_hst,
-              source=row.source)  # fmt: skip
+    rounding = ctx.settings.rounding.round
+    row, why, provincial = ctx.rules.sales_taxes(
+        ctx.checked.province, ctx.settings.hst_on_commercial
+    )
+    if row is None:
+        raise NotInEffect(
+            f"no GST rate for {ctx.day.isoformat()}", value=ctx.day, path="release_date"
+        )
+    gst_hst = rounding(value_for_tax * row.rate / _HUNDRED)
+    steps.append((row.tax, "{}% of {} = {}{}", (row.rate, value_for_tax, gst_hst, why), gst_hst,
+                  row.source, None))  # fmt: skip
     pst = _ZERO
-    if ctx.casual:
-        for tax in _PROVINCIAL:
-            provincial = ctx.tables.sales_tax_rate(province, tax, ctx.day)
-            if provincial is not None:
-                pst = _round(value_for_tax * provincial.rate / _HUNDRED, rounding)
-                steps.add(tax, "{}% of {} = {}", provincial.rate, value_for_tax, pst, amount=pst,
-                          source=provincial.source)  # fmt: skip
+    for other in provincial:
+        pst = rounding(value_for_tax * other.rate / _HUNDRED)
+        steps.append((other.tax, "{}% of {} = {}", (other.rate, value_for_tax, pst), pst,
+                      other.source, None))  # fmt: skip
     return gst_hst, pst
 
 
@@ -467,6 +456,28 @@ def _low_value(priced: list[_Priced], ctx: _Context) -> tuple[LowValueOutcome, D
     ), Decimal(1)
 
 
+def _every_line(
+    items: Sequence[_T],
+    work: Callable[[_T], _R],
+    index: Callable[[_T], int],
+    errors: ErrorCollector,
+) -> list[_R]:
+    """``work`` on every line; on any error, once more line by line, collecting every error.
+
+    The engine is deterministic, so the second pass finds the same results and the errors of
+    every line, at ``lines[i]``; most shipments never need it.
+    """
+    try:
+        return [work(item) for item in items]
+    except (ValidationError, ValidationErrors):
+        pass
+    done = []
+    for item in items:
+        with errors.catch(path=f"lines[{index(item)}]"):
+            done.append(work(item))
+    return done
+
+
 def estimate(
     shipment: Shipment,
     *,
@@ -486,26 +497,22 @@ def estimate(
     settings = settings or Settings()
     if not isinstance(cast(object, shipment.release_date), date):
         errors.raise_if_any()  # nothing more can be checked without the date
-    ctx = _Context(
-        shipment=shipment,
-        checked=checked,
-        day=shipment.release_date,
-        schedule=schedule or load_schedule(as_of=shipment.release_date),
-        tables=tables or default_tables(),
-        treatments=treatments or default_table(),
-        settings=settings,
-        casual=str(shipment.importation).strip().lower() == "casual",
+    day = shipment.release_date
+    in_use = (
+        schedule or load_schedule(as_of=day),
+        tables or default_tables(),
+        treatments or default_table(),
     )
-    priced: list[_Priced] = []
-    for cl in checked.lines:
-        with errors.catch(path=f"lines[{cl.index}]"):
-            priced.append(_price(cl, ctx))
+    casual = str(shipment.importation).strip().lower() == "casual"
+    rules = rules_for(*in_use, day, casual)
+    zero = settings.rounding.round(_ZERO)
+    ctx = _Context(shipment, checked, day, *in_use, settings, casual, rules, zero)
+    priced = _every_line(checked.lines, lambda cl: _price(cl, ctx), lambda cl: cl.index, errors)
     errors.raise_if_any()
     relief, factor = _low_value(priced, ctx)
-    lines: list[LineEstimate] = []
-    for item in priced:
-        with errors.catch(path=f"lines[{item.checked.index}]"):
-            lines.append(_line(item, ctx, relief, factor))
+    lines = _every_line(
+        priced, lambda p: _line(p, ctx, relief, factor), lambda p: p.checked.index, errors
+    )
     errors.raise_if_any()
     engine = {"schedule": schedule, "tables": tables, "treatments": treatments}
     return Estimate(
