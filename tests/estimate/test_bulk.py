@@ -1,3 +1,4 @@
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -28,6 +29,21 @@ def test_estimate_many_matches_one_by_one() -> None:
     many = carm.estimate_many(batch)
     assert [e.total for e in many] == [carm.estimate(s).total for s in batch]
     assert many[0].total == Decimal("23.90")  # 18.00 duty + 5% of 118.00
+
+
+def test_bulk_working_is_worked_out_once_per_shipment_when_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lines = [Line("6109.10.00.11", Decimal(v), "CN", quantity=Decimal(1)) for v in (100, 200, 300)]
+    batch = [Shipment(lines, date(2026, 10, 15), "ON")]
+    (bulk,) = carm.estimate_many(batch)
+    calls = []
+    real = carm.estimate
+    engine = sys.modules["carm.estimate._engine"]  # carm.estimate is the function
+    monkeypatch.setattr(engine, "estimate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert bulk.explain() == real(batch[0]).explain()
+    assert [line.steps for line in bulk.lines] == [line.steps for line in real(batch[0]).lines]
+    assert len(calls) == 1
 
 
 def test_workers_give_the_same_results_in_order() -> None:

@@ -21,9 +21,9 @@ from carm.errors import (
     ValidationError,
     ValidationErrors,
 )
-from carm.estimate._engine import estimate
+from carm.estimate._engine import estimate_figures
 from carm.estimate._model import Settings, Shipment
-from carm.estimate._result import AMOUNTS, Deferred, Estimate, LineEstimate
+from carm.estimate._result import AMOUNTS, Deferred, Estimate, LineEstimate, Rework
 from carm.fx import Quote
 
 __all__ = ["estimate_many"]
@@ -33,7 +33,7 @@ Outcome = Estimate | ValidationErrors
 
 def _one(shipment: Shipment, settings: Settings | None) -> Outcome:
     try:
-        return estimate(shipment, settings=settings)
+        return estimate_figures(shipment, settings)
     except ValidationErrors as errors:
         return errors
     except ValidationError as error:
@@ -81,10 +81,11 @@ def _rebuild(shipment: Shipment, result: Any, settings: Settings, quotes: list[Q
         return result
     lines, low_value, edition = result
     rebuilt = []
+    rework = Rework(shipment, settings)
     for fields in lines:
         # LineEstimate's fields in order: seven texts, the quote, the AMOUNTS, the working.
         values: tuple[Any, ...] = (*fields[:7], quotes[fields[7]], *map(Decimal, fields[8:]),
-                                   Deferred(shipment, settings, fields[0]))  # fmt: skip
+                                   Deferred(rework, fields[0]))  # fmt: skip
         rebuilt.append(LineEstimate(*values))
     return Estimate(shipment, tuple(rebuilt), low_value, edition, settings)
 

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Final, NamedTuple, TypeVar, cast
+from typing import Any, Final, NamedTuple, TypeVar, cast
 
 import attrs
 
@@ -27,7 +27,15 @@ from carm.errors import (
     ValidationErrors,
 )
 from carm.estimate._model import CheckedLine, CheckedShipment, Settings, Shipment, check_shipment
-from carm.estimate._result import EVALUATION, Estimate, LineEstimate, LowValueOutcome, Working
+from carm.estimate._result import (
+    EVALUATION,
+    Deferred,
+    Estimate,
+    LineEstimate,
+    LowValueOutcome,
+    Rework,
+    Working,
+)
 from carm.estimate._rules import LinePlan, Rules, candidate, rules_for
 from carm.estimate._tables import Tables, default_tables
 from carm.fx import Quote
@@ -36,7 +44,7 @@ from carm.tariff._units import convert_quantity
 from carm.tariff.rates import Rate, Specific, parse_rate
 from carm.tariff.treatments import Treatment, TreatmentTable, default_table
 
-__all__ = ["estimate"]
+__all__ = ["estimate", "estimate_figures"]
 
 _ZERO: Final = Decimal(0)
 _HUNDRED: Final = Decimal(100)
@@ -69,6 +77,7 @@ class _Context:
     casual: bool
     rules: Rules
     zero: Decimal  # 0 rounded by the policy ("0.00"), so that every amount shows its cents
+    rework: Rework | None  # None: keep each line's steps; else work them out again when read
     quotes: dict[str, Quote] = attrs.field(factory=dict)  # by currency, for this shipment
 
 
@@ -117,6 +126,19 @@ def _price(cl: CheckedLine, ctx: _Context) -> _Priced:
         quote = ctx.quotes[cl.currency] = ctx.checked.fx.quote(cl.currency, day)
     vfd = ctx.settings.rounding.round(cl.value * quote.rate)
     return _Priced(cl, plan, quantities, quote, vfd)
+
+
+class _Unrecorded(Working):
+    """Steps that are not kept (see :func:`estimate_figures`)."""
+
+    def append(self, step: Any) -> None:
+        pass
+
+    def add(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+_UNRECORDED: Final = _Unrecorded()
 
 
 class _Chosen(NamedTuple):
@@ -275,7 +297,7 @@ def _no_excise_rate(cl: CheckedLine, ctx: _Context) -> NotInEffect:
 def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decimal) -> LineEstimate:
     cl, tline, quote = priced.checked, priced.tariff_line, priced.quote
     rounding = ctx.settings.rounding.round
-    steps = Working()
+    steps = Working() if ctx.rework is None else _UNRECORDED
     # Steps go in as Working's plain tuples: (what, template, args, amount, source, quote).
     record = steps.append
     vfd = priced.value_for_duty
@@ -343,7 +365,8 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
     return LineEstimate(
         cl.index, tline.code, cl.line.description, cl.origin, treatment.abbreviation,
         treatment.code, chosen.rate_text, quote, vfd, customs_duty, surtax, sima, excise_duty,
-        excise_tax, value_for_tax, gst_hst, pst, steps,
+        excise_tax, value_for_tax, gst_hst, pst,
+        steps if ctx.rework is None else Deferred(ctx.rework, cl.index),
     )  # fmt: skip
 
 
@@ -492,6 +515,27 @@ def estimate(
     ``treatments`` to the bundled ones. Every problem of the shipment is reported at once
     (:class:`~carm.errors.ValidationErrors`, paths like ``lines[2].classification``).
     """
+    return _estimate(shipment, settings, schedule, tables, treatments, working=True)
+
+
+def estimate_figures(shipment: Shipment, settings: Settings | None = None) -> Estimate:
+    """:func:`estimate` without keeping the working: each line works it out again when read.
+
+    For bulk runs, which read the working of few lines if any: recording every step of every line
+    costs a third of the run, most of it in the garbage collector's passes over the steps.
+    """
+    return _estimate(shipment, settings, None, None, None, working=False)
+
+
+def _estimate(
+    shipment: Shipment,
+    settings: Settings | None,
+    schedule: Schedule | None,
+    tables: Tables | None,
+    treatments: TreatmentTable | None,
+    *,
+    working: bool,
+) -> Estimate:
     errors = ErrorCollector("the shipment cannot be estimated")
     checked = check_shipment(shipment, errors)
     settings = settings or Settings()
@@ -506,7 +550,8 @@ def estimate(
     casual = str(shipment.importation).strip().lower() == "casual"
     rules = rules_for(*in_use, day, casual)
     zero = settings.rounding.round(_ZERO)
-    ctx = _Context(shipment, checked, day, *in_use, settings, casual, rules, zero)
+    rework = None if working else Rework(shipment, settings)
+    ctx = _Context(shipment, checked, day, *in_use, settings, casual, rules, zero, rework)
     priced = _every_line(checked.lines, lambda cl: _price(cl, ctx), lambda cl: cl.index, errors)
     errors.raise_if_any()
     relief, factor = _low_value(priced, ctx)

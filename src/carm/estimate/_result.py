@@ -81,24 +81,40 @@ class Working(list[tuple[str, str, tuple[Any, ...], Decimal | None, str, Quote |
         return tuple(found)
 
 
-class Deferred:
-    """The working of a line estimated in another process: worked out again here when read.
+class Rework:
+    """A shipment to estimate again, once, when the working of one of its lines is read."""
 
-    Sending every line's working back from worker processes costs more than computing it; the
-    engine is deterministic, so the parent re-estimates the one shipment whose working is asked for.
-    """
+    __slots__ = ("_estimate", "settings", "shipment")
 
-    __slots__ = ("index", "settings", "shipment")
-
-    def __init__(self, shipment: Shipment, settings: Settings, index: int) -> None:
+    def __init__(self, shipment: Shipment, settings: Settings) -> None:
         self.shipment = shipment
         self.settings = settings
+        self._estimate: Estimate | None = None
+
+    def line(self, index: int) -> LineEstimate:
+        if self._estimate is None:
+            from carm.estimate._engine import estimate
+
+            self._estimate = estimate(self.shipment, settings=self.settings)
+        return self._estimate.lines[index]
+
+
+class Deferred:
+    """The working of a line estimated without it (in bulk, or in another process), worked out
+    again when read.
+
+    Keeping or sending back every line's working costs more than computing it; the engine is
+    deterministic, so the shipment is estimated again, once, when a line's working is asked for.
+    """
+
+    __slots__ = ("index", "rework")
+
+    def __init__(self, rework: Rework, index: int) -> None:
+        self.rework = rework
         self.index = index
 
     def steps(self) -> tuple[Step, ...]:
-        from carm.estimate._engine import estimate
-
-        return estimate(self.shipment, settings=self.settings).lines[self.index].steps
+        return self.rework.line(self.index).steps
 
 
 @attrs.frozen
