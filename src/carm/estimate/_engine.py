@@ -36,13 +36,13 @@ from carm.estimate._result import (
     Rework,
     Working,
 )
-from carm.estimate._rules import LinePlan, Rules, candidate, rules_for
+from carm.estimate._rules import Candidate, LinePlan, Rules, candidate, rules_for
 from carm.estimate._tables import Tables, default_tables
 from carm.fx import Quote
 from carm.tariff import Schedule, TariffLine, load_schedule
 from carm.tariff._units import convert_quantity
 from carm.tariff.rates import Rate, Specific, parse_rate
-from carm.tariff.treatments import Treatment, TreatmentTable, default_table
+from carm.tariff.treatments import TreatmentTable, default_table
 
 __all__ = ["estimate", "estimate_figures"]
 
@@ -142,10 +142,7 @@ _UNRECORDED: Final = _Unrecorded()
 
 
 class _Chosen(NamedTuple):
-    treatment: Treatment
-    rate: Rate
-    rate_text: str
-    source: str
+    candidate: Candidate
     why: str
     duty: Decimal  # before rounding
 
@@ -174,25 +171,24 @@ def _choose_treatment(priced: _Priced, ctx: _Context) -> _Chosen:
                 expected="a treatment the line lists: " + ", ".join(tline.rates),
             )
         duty = rate.unchecked_duty(vfd, quantities)
-        return _Chosen(*candidate(tline, forced, rate), "forced by the caller", duty)
+        return _Chosen(candidate(tline, forced, rate), "forced by the caller", duty)
     if cl.rate is not None:
         duty = cl.rate.unchecked_duty(vfd, quantities)
-        return _Chosen(*candidate(tline, eligible[0], cl.rate), "rate given by the caller", duty)
+        return _Chosen(candidate(tline, eligible[0], cl.rate), "rate given by the caller", duty)
     if not plan.candidates:
         raise InvalidComponent(
             f"no treatment open to goods of {cl.origin} has a rate on {tline.code}",
             value=cl.origin,
             path="origin",
         )
-    best, *others = plan.candidates
+    candidates = plan.candidates
+    best = candidates[0]
     duty = best.rate.unchecked_duty(vfd, quantities)
-    for other in others:
+    for other in candidates[1:]:
         other_duty = other.rate.unchecked_duty(vfd, quantities)
         if other_duty < duty:
             best, duty = other, other_duty
-    many = len(eligible) > 1
-    why = "the lowest duty of the eligible treatments" if many else "the only eligible treatment"
-    return _Chosen(*best, why, duty)
+    return _Chosen(best, plan.why, duty)
 
 
 def _blocked(
@@ -297,11 +293,14 @@ def _no_excise_rate(cl: CheckedLine, ctx: _Context) -> NotInEffect:
 def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decimal) -> LineEstimate:
     cl, tline, quote = priced.checked, priced.tariff_line, priced.quote
     rounding = ctx.settings.rounding.round
-    steps = Working() if ctx.rework is None else _UNRECORDED
+    keep = ctx.rework is None  # on the common path, not even build the steps not kept
+    steps = Working() if keep else _UNRECORDED
     # Steps go in as Working's plain tuples: (what, template, args, amount, source, quote).
     record = steps.append
     vfd = priced.value_for_duty
-    if quote.currency == "CAD":
+    if not keep:
+        pass
+    elif quote.currency == "CAD":
         record(("value for duty", "{} CAD = {}", (cl.value, vfd), vfd, _SOURCE_VFD, None))
     else:
         args = (cl.value, quote.currency, quote.rate, vfd)
@@ -312,13 +311,13 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
         priced = attrs.evolve(priced, value_for_duty=vfd, quantities=quantities)
         record(("value charged", "the excess over the gift allowance: {}", (vfd,), vfd,
                 relief.source, None))  # fmt: skip
-    chosen = _choose_treatment(priced, ctx)
-    treatment = chosen.treatment
-    customs_duty = rounding(chosen.duty)
-    record(("treatment", "{} ({}): {}", (treatment.abbreviation, treatment.name, chosen.why), None,
-            _SOURCE_TREATMENT, None))  # fmt: skip
-    record(("customs duty", EVALUATION, (chosen.rate, vfd, priced.quantities, customs_duty),
-            customs_duty, chosen.source, None))  # fmt: skip
+    (treatment, rate, rate_text, source), why, duty = _choose_treatment(priced, ctx)
+    customs_duty = rounding(duty)
+    if keep:
+        record(("treatment", "{} ({}): {}", (treatment.abbreviation, treatment.name, why), None,
+                _SOURCE_TREATMENT, None))  # fmt: skip
+        record(("customs duty", EVALUATION, (rate, vfd, priced.quantities, customs_duty),
+                customs_duty, source, None))  # fmt: skip
     zero = ctx.zero
     surtax = zero
     for row in priced.plan.surtaxes:
@@ -352,9 +351,10 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
     ):
         in_base = zero
     value_for_tax = vfd + customs_duty + surtax + sima + excise_duty + in_base
-    record(("value for tax", "{} + {} + {} + {} + {} + {} = {}",
-            (vfd, customs_duty, surtax, sima, excise_duty, in_base, value_for_tax),
-            value_for_tax, _SOURCE_GST, None))  # fmt: skip
+    if keep:
+        record(("value for tax", "{} + {} + {} + {} + {} + {} = {}",
+                (vfd, customs_duty, surtax, sima, excise_duty, in_base, value_for_tax),
+                value_for_tax, _SOURCE_GST, None))  # fmt: skip
     gst_hst, pst = _taxes(cl, ctx, value_for_tax, steps)
     gst_hst, pst = zero + gst_hst, zero + pst
     if relief.taxes_relieved:
@@ -364,7 +364,7 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
         gst_hst = pst = zero
     return LineEstimate(
         cl.index, tline.code, cl.line.description, cl.origin, treatment.abbreviation,
-        treatment.code, chosen.rate_text, quote, vfd, customs_duty, surtax, sima, excise_duty,
+        treatment.code, rate_text, quote, vfd, customs_duty, surtax, sima, excise_duty,
         excise_tax, value_for_tax, gst_hst, pst,
         steps if ctx.rework is None else Deferred(ctx.rework, cl.index),
     )  # fmt: skip
@@ -386,8 +386,9 @@ def _taxes(
             f"no GST rate for {ctx.day.isoformat()}", value=ctx.day, path="release_date"
         )
     gst_hst = rounding(value_for_tax * row.rate / _HUNDRED)
-    steps.append((row.tax, "{}% of {} = {}{}", (row.rate, value_for_tax, gst_hst, why), gst_hst,
-                  row.source, None))  # fmt: skip
+    if steps is not _UNRECORDED:
+        steps.append((row.tax, "{}% of {} = {}{}", (row.rate, value_for_tax, gst_hst, why),
+                      gst_hst, row.source, None))  # fmt: skip
     pst = _ZERO
     for other in provincial:
         pst = rounding(value_for_tax * other.rate / _HUNDRED)

@@ -62,6 +62,13 @@ class LinePlan:
     candidates: tuple[Candidate, ...]
     surtaxes: tuple[SurtaxRow, ...]
 
+    @property
+    def why(self) -> str:
+        """Why the engine takes the candidate it does (the lowest duty)."""
+        if len(self.eligible) > 1:
+            return "the lowest duty of the eligible treatments"
+        return "the only eligible treatment"
+
 
 class Rules:
     """The lookups of one context, each answered once."""
