@@ -92,24 +92,43 @@ def _rebuild(shipment: Shipment, result: Any, settings: Settings, quotes: list[Q
 
 def _in_processes(
     batch: list[Shipment], count: int, chunk_size: int, settings: Settings | None
-) -> Iterator[tuple[int, tuple[list[Quote], list[Any]]]]:
-    """(start, results) per chunk, in order, from ``count`` worker processes."""
+) -> Iterator[list[Outcome]]:
+    """The outcomes of each chunk, in order, from this process and ``count - 1`` others.
+
+    This process estimates one chunk in ``count`` itself, between rebuilding what the others send
+    back: otherwise it would sit idle while the workers estimate, then keep a core busy rebuilding.
+    """
+    chosen = settings or Settings()
     starts = range(0, len(batch), chunk_size)
-    if "fork" in multiprocessing.get_all_start_methods():
-        global _BATCH
-        _BATCH = batch
-        try:
-            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = [pool.submit(_work, i, i + chunk_size, settings) for i in starts]
-                for start, future in zip(starts, futures, strict=True):
-                    yield start, future.result()
-        finally:
-            _BATCH = []
-        return
-    with ProcessPoolExecutor(count) as pool:  # pragma: no cover - platforms without fork
-        futures = [pool.submit(_work_sent, batch[i : i + chunk_size], settings) for i in starts]
-        for start, future in zip(starts, futures, strict=True):
-            yield start, future.result()
+    forked = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if forked else None
+    global _BATCH
+    _BATCH = batch
+    try:
+        with ProcessPoolExecutor(count - 1, mp_context=context) as pool:
+            futures = {
+                start: (
+                    pool.submit(_work, start, start + chunk_size, settings)
+                    if forked
+                    else pool.submit(_work_sent, batch[start : start + chunk_size], settings)
+                )
+                for number, start in enumerate(starts)
+                if number % count
+            }
+            for start in starts:
+                future = futures.get(start)
+                if future is None:
+                    yield [
+                        _one(shipment, settings) for shipment in batch[start : start + chunk_size]
+                    ]
+                    continue
+                quotes, results = future.result()
+                yield [
+                    _rebuild(batch[start + offset], result, chosen, quotes)
+                    for offset, result in enumerate(results)
+                ]
+    finally:
+        _BATCH = []
 
 
 def _progress(total: int, enabled: bool) -> tuple[Callable[[int], None], Callable[[], None]]:
@@ -139,7 +158,7 @@ def estimate_many(
 ) -> list[Estimate] | list[Outcome]:
     """Estimate every shipment, in order.
 
-    ``workers``: processes to use (``None``: one per core). Shipments and their exchange-rate
+    ``workers``: processes to use, this one included (``None``: one per core). Shipments and their exchange-rate
     sources must be picklable to cross processes (``FixedRates`` and the Bank of Canada CSV source
     are). ``errors="raise"`` (the default) estimates everything, then raises one
     :class:`~carm.errors.ValidationErrors` holding every problem of every shipment, paths prefixed
@@ -159,11 +178,9 @@ def estimate_many(
                 outcomes.append(_one(shipment, settings))
                 advance(1)
         else:
-            chosen = settings or Settings()
-            for start, (quotes, results) in _in_processes(batch, count, chunk_size, settings):
-                for offset, result in enumerate(results):
-                    outcomes.append(_rebuild(batch[start + offset], result, chosen, quotes))
-                advance(len(results))
+            for chunk in _in_processes(batch, count, chunk_size, settings):
+                outcomes.extend(chunk)
+                advance(len(chunk))
     finally:
         stop()
     if errors == "return":
