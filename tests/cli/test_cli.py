@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,21 @@ def test_the_installed_command_never_prints_a_traceback() -> None:
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("carm: error: business_number:")
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
+    # As `carm estimate ... --explain | head -1`: the pipe closes while carm still writes (the
+    # working of 500 lines is more than a pipe holds).
+    shipment = json.loads((Path(__file__).parents[2] / "examples" / "tshirts.json").read_text())
+    shipment["lines"] *= 500
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(shipment))
+    command = [sys.executable, "-m", "carm", "estimate", str(big), "--explain"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert process.stdout.read(10) == b"Estimate: "
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+    assert errors == ""
+    assert process.returncode == 141

@@ -6,6 +6,7 @@ bad input on stderr, with exit status 1, as one line per problem; never a traceb
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -21,6 +22,7 @@ __all__ = ["cli", "echo_json", "main", "parse_date"]
 
 EXIT_INVALID = 1
 EXIT_INTERNAL = 70  # EX_SOFTWARE
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what the shell reports for a command its reader left
 
 
 class _Group(click.Group):
@@ -38,6 +40,11 @@ class _Group(click.Group):
             ctx.exit(EXIT_INVALID)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader stopped early (``carm ... | head``): nothing is wrong, stop quietly. What
+            # is still buffered goes nowhere, so that flushing at exit cannot fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_BROKEN_PIPE)
         except Exception as error:  # a bug in carm: say so plainly, without a traceback
             click.echo(
                 f"carm: internal error: {type(error).__name__}: {error} "
