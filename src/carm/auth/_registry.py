@@ -557,15 +557,9 @@ class Registry:
         an unknown user, action or account (not kept, so that arbitrary questions cannot fill
         memory), and for grants whose dates cannot be ordered together (naive and aware mixed).
         """
-        if user not in self.users or _ACTIONS.get(action) is None:
+        scope = self._known_scope(account)
+        if user not in self.users or _ACTIONS.get(action) is None or scope is None:
             return None
-        if account in self._program_owner or account in self.businesses:
-            scope = account
-        else:
-            try:
-                scope = self._scope(account)
-            except (UnknownCode, InvalidFormat, ValueError):
-                return None
         involved: list[Grant] = []
         for grant_id in self._by_grantee.get(user, ()):
             grant = self.grants[grant_id]
@@ -583,6 +577,15 @@ class Registry:
             return None
         return moments, [None] * (len(moments) + 1)
 
+    def _known_scope(self, account: str) -> str | None:
+        """The account's scope as grants name it, or None if the account is unknown."""
+        if account in self._program_owner or account in self.businesses:
+            return account
+        try:
+            return self._scope(account)
+        except (UnknownCode, InvalidFormat, ValueError):
+            return None
+
     def _decide(self, user: str, action: Action | str, account: str, at: datetime) -> Decision:
         """The check itself, from the grants."""
         chosen = _ACTIONS.get(action)
@@ -590,13 +593,9 @@ class Registry:
             return Decision(False, f"unknown action {action!r}")
         if user not in self.users:
             return Decision(False, f"unknown user {user!r}")
-        if account in self._program_owner or account in self.businesses:
-            scope = account
-        else:
-            try:
-                scope = self._scope(account)
-            except (UnknownCode, InvalidFormat, ValueError):
-                return Decision(False, f"unknown account {account!r}")
+        scope = self._known_scope(account)
+        if scope is None:
+            return Decision(False, f"unknown account {account!r}")
         reason = f"{user} holds no role on {scope}"
         for grant_id in self._by_grantee.get(user, ()):
             grant = self.grants[grant_id]
