@@ -67,7 +67,11 @@ class Edition:
 
 def cache_directory() -> Path:
     """Where imported editions are kept: ``$CARM_CACHE_DIR`` or the platform's user cache."""
-    override = os.environ.get(_CACHE_ENV)
+    return _cache_directory(os.environ.get(_CACHE_ENV))
+
+
+@cache
+def _cache_directory(override: str | None) -> Path:
     root = Path(override) if override else Path(platformdirs.user_cache_dir("carm"))
     return root / "tariff"
 
@@ -91,9 +95,18 @@ def _bundled() -> tuple[Edition, ...]:
 
 
 def _cached(directory: Path) -> tuple[Edition, ...]:
+    # Estimates ask for every shipment: read the index again only when it changed.
     index = directory / _INDEX
-    if not index.exists():
+    try:
+        found = index.stat()
+    except FileNotFoundError:
         return ()
+    return _read_index(index, found.st_mtime_ns, found.st_size)
+
+
+@cache
+def _read_index(index: Path, modified: int, size: int) -> tuple[Edition, ...]:
+    directory = index.parent
     entries: list[dict[str, Any]] = json.loads(index.read_text("utf-8"))
     return tuple(
         Edition(
