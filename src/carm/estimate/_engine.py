@@ -81,9 +81,11 @@ class _Context:
     quotes: dict[str, Quote] = attrs.field(factory=dict)  # by currency, for this shipment
 
 
-@attrs.frozen
-class _Priced:
-    """A line after the first pass: its tariff line, quantities, exchange rate and value for duty."""
+class _Priced(NamedTuple):
+    """A line after the first pass: its tariff line, quantities, exchange rate and value for duty.
+
+    A named tuple, as :class:`CheckedLine`: one per line.
+    """
 
     checked: CheckedLine
     plan: LinePlan
@@ -308,7 +310,7 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
     if factor != 1:
         vfd = rounding(vfd * factor)
         quantities = {k: v * factor for k, v in priced.quantities.items()}
-        priced = attrs.evolve(priced, value_for_duty=vfd, quantities=quantities)
+        priced = priced._replace(value_for_duty=vfd, quantities=quantities)
         record(("value charged", "the excess over the gift allowance: {}", (vfd,), vfd,
                 relief.source, None))  # fmt: skip
     (treatment, rate, rate_text, source), why, duty = _choose_treatment(priced, ctx)
@@ -363,10 +365,10 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
                     relief.source, None))  # fmt: skip
         gst_hst = pst = zero
     return LineEstimate(
-        cl.index, tline.code, cl.line.description, cl.origin, treatment.abbreviation,
+        cl.position, tline.code, cl.line.description, cl.origin, treatment.abbreviation,
         treatment.code, rate_text, quote, vfd, customs_duty, surtax, sima, excise_duty,
         excise_tax, value_for_tax, gst_hst, pst,
-        steps if ctx.rework is None else Deferred(ctx.rework, cl.index),
+        steps if ctx.rework is None else Deferred(ctx.rework, cl.position),
     )  # fmt: skip
 
 
@@ -419,7 +421,7 @@ def _low_value(priced: list[_Priced], ctx: _Context) -> tuple[LowValueOutcome, D
     if excluded:
         return attrs.evolve(
             none,
-            note=f"none: line {excluded[0].checked.index + 1} holds goods the remission orders exclude (alcohol, tobacco, excise goods)",
+            note=f"none: line {excluded[0].checked.position + 1} holds goods the remission orders exclude (alcohol, tobacco, excise goods)",
         ), Decimal(1)
     rows = ctx.tables.low_value_for(mode, ctx.day)
     if not rows:
@@ -553,11 +555,11 @@ def _estimate(
     zero = settings.rounding.round(_ZERO)
     rework = None if working else Rework(shipment, settings)
     ctx = _Context(shipment, checked, day, *in_use, settings, casual, rules, zero, rework)
-    priced = _every_line(checked.lines, lambda cl: _price(cl, ctx), lambda cl: cl.index, errors)
+    priced = _every_line(checked.lines, lambda cl: _price(cl, ctx), lambda cl: cl.position, errors)
     errors.raise_if_any()
     relief, factor = _low_value(priced, ctx)
     lines = _every_line(
-        priced, lambda p: _line(p, ctx, relief, factor), lambda p: p.checked.index, errors
+        priced, lambda p: _line(p, ctx, relief, factor), lambda p: p.checked.position, errors
     )
     errors.raise_if_any()
     engine = {"schedule": schedule, "tables": tables, "treatments": treatments}
