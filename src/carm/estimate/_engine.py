@@ -36,7 +36,7 @@ from carm.estimate._result import (
     Rework,
     Working,
 )
-from carm.estimate._rules import Candidate, LinePlan, Rules, candidate, rules_for
+from carm.estimate._rules import Candidate, LinePlan, Rules, SalesTaxes, candidate, rules_for
 from carm.estimate._tables import Tables, default_tables
 from carm.fx import Quote
 from carm.tariff import Schedule, TariffLine, load_schedule
@@ -78,6 +78,7 @@ class _Context:
     rules: Rules
     zero: Decimal  # 0 rounded by the policy ("0.00"), so that every amount shows its cents
     rework: Rework | None  # None: keep each line's steps; else work them out again when read
+    sales_taxes: SalesTaxes
     quotes: dict[str, Quote] = attrs.field(factory=dict)  # by currency, for this shipment
 
 
@@ -380,9 +381,7 @@ def _taxes(
                   source="Excise Tax Act Sch. VII (non-taxable importations)")  # fmt: skip
         return _ZERO, _ZERO
     rounding = ctx.settings.rounding.round
-    row, why, provincial = ctx.rules.sales_taxes(
-        ctx.checked.province, ctx.settings.hst_on_commercial
-    )
+    row, why, provincial = ctx.sales_taxes
     if row is None:
         raise NotInEffect(
             f"no GST rate for {ctx.day.isoformat()}", value=ctx.day, path="release_date"
@@ -554,7 +553,8 @@ def _estimate(
     rules = rules_for(*in_use, day, casual)
     zero = settings.rounding.round(_ZERO)
     rework = None if working else Rework(shipment, settings)
-    ctx = _Context(shipment, checked, day, *in_use, settings, casual, rules, zero, rework)
+    taxes = rules.sales_taxes(checked.province, settings.hst_on_commercial)
+    ctx = _Context(shipment, checked, day, *in_use, settings, casual, rules, zero, rework, taxes)
     priced = _every_line(checked.lines, lambda cl: _price(cl, ctx), lambda cl: cl.position, errors)
     errors.raise_if_any()
     relief, factor = _low_value(priced, ctx)

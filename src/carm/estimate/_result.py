@@ -117,7 +117,9 @@ class Deferred:
         return self.rework.line(self.index).steps
 
 
-@attrs.frozen
+# Without slots: attrs then fills a frozen instance's __dict__ directly, twice as fast as setting
+# eighteen slots one by one; a bulk run makes one per line.
+@attrs.frozen(slots=False)
 class LineEstimate:
     """Every duty and tax on one line, in CAD, each rounded by the estimate's policy."""
 

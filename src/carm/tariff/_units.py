@@ -113,16 +113,22 @@ def unit_symbol(code: str) -> str:
     return _SPELLINGS[code][0]
 
 
+_CONVERSIONS_TO: Final[dict[str, tuple[tuple[str, int, int], ...]]] = {
+    code: tuple((s, n, d) for (t, s), (n, d) in _CONVERSIONS.items() if t == code)
+    for code in {target for target, _ in _CONVERSIONS}
+}
+
+
 def convert_quantity(quantities: Mapping[str, Decimal], code: str) -> Decimal | None:
     """The quantity in ``code``: given directly, or converted exactly from another unit given."""
     if code in quantities:
         return quantities[code]
-    for (target, source), (numerator, denominator) in _CONVERSIONS.items():
-        if target == code and source in quantities:
+    for source, numerator, denominator in _CONVERSIONS_TO.get(code, ()):
+        if source in quantities:
             return quantities[source] * numerator / denominator
     return None
 
 
 def convertible_from(code: str) -> tuple[str, ...]:
     """The units from which a quantity in ``code`` can be converted exactly."""
-    return tuple(source for target, source in _CONVERSIONS if target == code)
+    return tuple(source for source, _, _ in _CONVERSIONS_TO.get(code, ()))
