@@ -57,7 +57,7 @@ _GROUP: Final = "group:"
 _ACTIONS: Final[dict[object, Action]] = {**{a: a for a in Action}, **{a.value: a for a in Action}}
 
 # Decision timelines kept before the table is emptied: bounds memory under arbitrary queries.
-_TIMELINES_KEPT: Final = 1_000_000
+_TIMELINES_KEPT: Final = 200_000  # about 600 bytes each
 
 
 def _now() -> datetime:
