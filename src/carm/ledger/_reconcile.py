@@ -14,6 +14,7 @@ side (a duplicate is not matched: which copy would be right is the question to a
 
 from __future__ import annotations
 
+import collections
 import csv
 import io
 import itertools
@@ -269,14 +270,9 @@ def _bulk(rows: Any) -> tuple[dict[str, int], dict[str, list[int]]] | None:
     single = dict(zip(numbers, cents, strict=True))
     repeated: dict[str, list[int]] = {}
     if len(single) != len(numbers):
-        # Where a number's last row is not this one, it repeats; then gather all its rows.
-        count = len(numbers)
-        last = dict(zip(numbers, range(count), strict=True))
-        repeating = set(
-            itertools.compress(
-                numbers, map(operator.ne, map(last.__getitem__, numbers), range(count))
-            )
-        )
+        # The numbers counted more than once, found and gathered without a loop over every row.
+        counts = collections.Counter(numbers)
+        repeating = set(itertools.compress(counts, map((1).__lt__, counts.values())))
         rows = zip(numbers, cents, strict=True)
         for number, cent in itertools.compress(rows, map(repeating.__contains__, numbers)):
             repeated.setdefault(number, []).append(cent)
