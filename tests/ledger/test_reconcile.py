@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 from datetime import date
 from decimal import Decimal
@@ -8,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carm.errors import InvalidFormat, ValidationErrors
-from carm.ledger import Transaction, read_rows, reconcile
+from carm.ledger import Transaction, read_pairs, read_rows, reconcile
 
 D = Decimal
 
@@ -122,3 +124,51 @@ def test_pairs_at_once_agree_with_rows_one_by_one(
             return error.paths
 
     assert outcome(statement, books) == outcome(rows(*statement), rows(*books))
+
+
+def test_read_pairs_reads_plain_and_quoted_csv_alike(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.csv"
+    plain.write_text("ref,x,total\r\nA,1,10.00\r\n\r\nB,2,-3.50\r\n", encoding="utf-8")
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('ref,x,total\n"A",1,10.00\n"B","2",-3.50\n', encoding="utf-8")
+    pairs = read_pairs(plain, number="ref", amount="total")
+    assert pairs == read_pairs(quoted, number="ref", amount="total")
+    assert pairs == [("A", "10.00"), ("B", "-3.50")]
+    assert (len(pairs), pairs[1], list(pairs[:1])) == (2, ("B", "-3.50"), [("A", "10.00")])
+    assert reconcile(pairs, pairs).balanced
+
+
+def test_read_pairs_reports_every_short_row(tmp_path: Path) -> None:
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("number,amount\nA,1.00\nB\nC,2.00\nD\n", encoding="utf-8")
+    with pytest.raises(ValidationErrors) as caught:
+        read_pairs(ragged)
+    assert caught.value.paths == ("line 3", "line 5")
+    assert "needs at least 2 fields, has 1" in str(caught.value)
+
+
+_CELLS = st.text(alphabet="ab1.,- \né\r", max_size=4)
+
+
+@given(st.lists(st.lists(_CELLS, min_size=1, max_size=4), max_size=6), st.booleans())
+def test_read_pairs_reads_what_the_csv_module_reads(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], raw: bool
+) -> None:
+    # Raw text (commas and line breaks unquoted, so rows come out ragged or split) or proper CSV.
+    lines = ["number,amount"] + [",".join(row) for row in rows]
+    text = "\n".join(lines) + "\n"
+    if not raw:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([["number", "amount"], *rows])
+        text = buffer.getvalue()
+    path = tmp_path_factory.mktemp("csv") / "side.csv"
+    path.write_bytes(text.encode("utf-8"))
+    expected: object
+    found = [r for r in csv.reader(io.StringIO(text, newline="")) if r][1:]
+    short = [r for r in found if len(r) < 2]
+    try:
+        got: object = read_pairs(path)
+    except ValidationErrors as error:
+        got = ("errors", len(error.errors))
+    expected = ("errors", len(short)) if short else [(r[0], r[1]) for r in found]
+    assert got == expected

@@ -21,14 +21,8 @@ from carm.ledger._book import ALLOCATION_ORDERS, Ledger
 from carm.ledger._interest import InterestRates, InterestSettings, Waiver
 from carm.ledger._io import COLUMNS, read_transactions, transactions_from_rows
 from carm.ledger._model import Allocation, Kind, Transaction
-from carm.ledger._reconcile import (
-    AmountDifference,
-    Duplicate,
-    Reconciliation,
-    read_pairs,
-    read_rows,
-    reconcile,
-)
+from carm.ledger._pairs import Pairs, read_pairs, read_rows
+from carm.ledger._reconcile import AmountDifference, Duplicate, Reconciliation, reconcile
 from carm.ledger._security import RPPSecurity, RPPSettings
 from carm.ledger._statement import DailyNotice, OpenItem, RegistrationFacts, Statement
 
@@ -44,6 +38,7 @@ __all__ = [
     "Kind",
     "Ledger",
     "OpenItem",
+    "Pairs",
     "RPPSecurity",
     "RPPSettings",
     "Reconciliation",

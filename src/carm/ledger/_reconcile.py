@@ -22,21 +22,18 @@ import json
 import operator
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
 from carm.errors import ErrorCollector, InvalidFormat, InvalidType
-from carm.ledger._io import read_records
 from carm.ledger._model import Transaction
+from carm.ledger._pairs import Pairs
 
 __all__ = [
     "AmountDifference",
     "Duplicate",
     "Reconciliation",
-    "read_pairs",
-    "read_rows",
     "reconcile",
 ]
 
@@ -252,13 +249,18 @@ def _bulk(rows: Any) -> tuple[dict[str, int], dict[str, list[int]]] | None:
     Whole-column operations check every number and amount; anything else (or any doubt) returns
     None, and the row-by-row path takes over, with its precise errors.
     """
-    if type(rows) is not list or not rows:
-        return None
-    try:
+    if isinstance(rows, Pairs):
+        numbers, amounts = list(rows.numbers), list(rows.amounts)
+    elif type(rows) is list and rows:
         if set(map(type, rows)) != {tuple} or set(map(len, rows)) != {2}:
             return None
         numbers = list(map(operator.itemgetter(0), rows))
         amounts = list(map(operator.itemgetter(1), rows))
+    else:
+        return None
+    if not numbers:
+        return None
+    try:
         amount_text = "\n".join(amounts) + "\n"
     except TypeError:
         return None
@@ -414,40 +416,3 @@ def reconcile(statement_rows: Iterable[Any], book_rows: Iterable[Any]) -> Reconc
         _money(total_statement),
         _money(total_books),
     )
-
-
-def read_pairs(
-    path: str | Path, *, number: str = "number", amount: str = "amount"
-) -> list[tuple[str, Any]]:
-    """``(number, amount)`` pairs from a CSV or JSON file: the fast input of :func:`reconcile`."""
-    source = Path(path)
-    if source.suffix.lower() == ".json":
-        return [(r["number"], r["amount"]) for r in read_rows(source, number=number, amount=amount)]
-    with source.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        missing = [c for c in (number, amount) if c not in header]
-        if missing:
-            raise InvalidFormat(
-                "lacks the columns named", value=header, path="file",
-                expected="columns " + ", ".join(missing) + " (see --number-column, --amount-column)",
-            )  # fmt: skip
-        n, a = header.index(number), header.index(amount)
-        return [(row[n], row[a]) for row in reader if row]
-
-
-def read_rows(
-    path: str | Path, *, number: str = "number", amount: str = "amount"
-) -> list[dict[str, Any]]:
-    """Rows from a CSV or JSON file, taking ``number`` and ``amount`` from the named columns.
-
-    JSON is a list of objects; CSV has a header row. Other columns are kept as they are.
-    """
-    records = read_records(path)
-    missing = [c for c in (number, amount) if records and c not in records[0]]
-    if missing:
-        raise InvalidFormat(
-            "lacks the columns named", value=sorted(records[0]), path="file",
-            expected="columns " + ", ".join(missing) + " (see --number-column, --amount-column)",
-        )  # fmt: skip
-    return [{**r, "number": r[number], "amount": r[amount]} for r in records]
