@@ -46,9 +46,10 @@ from carm.tariff.treatments import TreatmentTable, default_table
 
 __all__ = ["estimate", "estimate_figures"]
 
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 _ZERO: Final = Decimal(0)
 _HUNDRED: Final = Decimal(100)
-_HST: Final = "HST"
 # Goods the low-value remission orders exclude (CN 20-18; D8-2-2): alcoholic beverages and tobacco.
 _EXCLUDED_HEADINGS: Final = ("2203", "2204", "2205", "2206", "2208", "24")
 _LUXURY_KINDS: Final = ("luxury-vehicle", "luxury-aircraft", "luxury-vessel")
@@ -60,8 +61,6 @@ _SOURCE_GST: Final = (
 _SOURCE_TREATMENT: Final = (
     "Customs Tariff ss.24-52 (tariff treatments); Customs Tariff List of Countries"
 )
-_T = TypeVar("_T")
-_R = TypeVar("_R")
 _SOURCE_SIMA: Final = "Special Import Measures Act (supplied by the caller)"
 
 
