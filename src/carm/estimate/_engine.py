@@ -143,10 +143,8 @@ class _Unrecorded(Working):
 _UNRECORDED: Final = _Unrecorded()
 
 
-class _Chosen(NamedTuple):
-    candidate: Candidate
-    why: str
-    duty: Decimal  # before rounding
+# The treatment chosen with its rate, why, and the duty before rounding (a plain tuple: one a line).
+_Chosen = tuple[Candidate, str, Decimal]
 
 
 def _choose_treatment(priced: _Priced, ctx: _Context) -> _Chosen:
@@ -173,10 +171,10 @@ def _choose_treatment(priced: _Priced, ctx: _Context) -> _Chosen:
                 expected="a treatment the line lists: " + ", ".join(tline.rates),
             )
         duty = rate.unchecked_duty(vfd, quantities)
-        return _Chosen(candidate(tline, forced, rate), "forced by the caller", duty)
+        return candidate(tline, forced, rate), "forced by the caller", duty
     if cl.rate is not None:
         duty = cl.rate.unchecked_duty(vfd, quantities)
-        return _Chosen(candidate(tline, eligible[0], cl.rate), "rate given by the caller", duty)
+        return candidate(tline, eligible[0], cl.rate), "rate given by the caller", duty
     if not plan.candidates:
         raise InvalidComponent(
             f"no treatment open to goods of {cl.origin} has a rate on {tline.code}",
@@ -190,7 +188,7 @@ def _choose_treatment(priced: _Priced, ctx: _Context) -> _Chosen:
         other_duty = other.rate.unchecked_duty(vfd, quantities)
         if other_duty < duty:
             best, duty = other, other_duty
-    return _Chosen(best, plan.why, duty)
+    return best, plan.why, duty
 
 
 def _blocked(
@@ -293,7 +291,7 @@ def _no_excise_rate(cl: CheckedLine, ctx: _Context) -> NotInEffect:
 
 
 def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decimal) -> LineEstimate:
-    cl, tline, quote = priced.checked, priced.tariff_line, priced.quote
+    cl, tline, quote = priced.checked, priced.plan.tariff_line, priced.quote
     rounding = ctx.settings.rounding.round
     keep = ctx.rework is None  # on the common path, not even build the steps not kept
     steps = Working() if keep else _UNRECORDED

@@ -61,13 +61,14 @@ class LinePlan:
     eligible: tuple[Treatment, ...]
     candidates: tuple[Candidate, ...]
     surtaxes: tuple[SurtaxRow, ...]
+    why: str = attrs.field(init=False)  # why the engine takes the candidate it does
 
-    @property
-    def why(self) -> str:
-        """Why the engine takes the candidate it does (the lowest duty)."""
-        if len(self.eligible) > 1:
-            return "the lowest duty of the eligible treatments"
-        return "the only eligible treatment"
+    def __attrs_post_init__(self) -> None:
+        many = len(self.eligible) > 1
+        why = (
+            "the lowest duty of the eligible treatments" if many else "the only eligible treatment"
+        )
+        object.__setattr__(self, "why", why)
 
 
 class Rules:
