@@ -7,6 +7,7 @@ needs ``rich``: ``pip install 'carm[progress]'``).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -104,6 +105,10 @@ def _in_processes(
     context = multiprocessing.get_context("fork") if forked else None
     global _BATCH
     _BATCH = batch
+    # Move everything alive now out of the collector's sight while the workers run: a forked
+    # worker's collections would otherwise touch every object it inherited and copy each page
+    # of memory it shares with this process (the use ``gc.freeze`` documents).
+    gc.freeze()
     try:
         with ProcessPoolExecutor(count - 1, mp_context=context) as pool:
             futures = {
@@ -128,6 +133,7 @@ def _in_processes(
                     for offset, result in enumerate(results)
                 ]
     finally:
+        gc.unfreeze()
         _BATCH = []
 
 
