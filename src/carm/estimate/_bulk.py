@@ -24,7 +24,7 @@ from carm.errors import (
 )
 from carm.estimate._engine import estimate_figures
 from carm.estimate._model import Settings, Shipment
-from carm.estimate._result import AMOUNTS, Deferred, Estimate, LineEstimate, Rework
+from carm.estimate._result import AMOUNTS, Estimate, LineEstimate, Rework
 from carm.fx import Quote
 
 __all__ = ["estimate_many"]
@@ -86,7 +86,7 @@ def _rebuild(shipment: Shipment, result: Any, settings: Settings, quotes: list[Q
     for fields in lines:
         # LineEstimate's fields in order: seven texts, the quote, the AMOUNTS, the working.
         values: tuple[Any, ...] = (*fields[:7], quotes[fields[7]], *map(Decimal, fields[8:]),
-                                   Deferred(rework, fields[0]))  # fmt: skip
+                                   rework)  # fmt: skip
         rebuilt.append(LineEstimate(*values))
     return Estimate(shipment, tuple(rebuilt), low_value, edition, settings)
 

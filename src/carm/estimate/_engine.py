@@ -29,7 +29,6 @@ from carm.errors import (
 from carm.estimate._model import CheckedLine, CheckedShipment, Settings, Shipment, check_shipment
 from carm.estimate._result import (
     EVALUATION,
-    Deferred,
     Estimate,
     LineEstimate,
     LowValueOutcome,
@@ -366,7 +365,7 @@ def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decim
         cl.position, tline.code, cl.line.description, cl.origin, treatment.abbreviation,
         treatment.code, rate_text, quote, vfd, customs_duty, surtax, sima, excise_duty,
         excise_tax, value_for_tax, gst_hst, pst,
-        steps if ctx.rework is None else Deferred(ctx.rework, cl.position),
+        steps if ctx.rework is None else ctx.rework,
     )  # fmt: skip
 
 

@@ -82,7 +82,13 @@ class Working(list[tuple[str, str, tuple[Any, ...], Decimal | None, str, Quote |
 
 
 class Rework:
-    """A shipment to estimate again, once, when the working of one of its lines is read."""
+    """The working of lines estimated without it (in bulk, or in another process), worked out
+    again when read.
+
+    Keeping or sending back every line's working costs more than computing it; the engine is
+    deterministic, so the shipment is estimated again, once, when a line's working is asked for.
+    Every line of the shipment shares this one object.
+    """
 
     __slots__ = ("_estimate", "settings", "shipment")
 
@@ -97,24 +103,6 @@ class Rework:
 
             self._estimate = estimate(self.shipment, settings=self.settings)
         return self._estimate.lines[index]
-
-
-class Deferred:
-    """The working of a line estimated without it (in bulk, or in another process), worked out
-    again when read.
-
-    Keeping or sending back every line's working costs more than computing it; the engine is
-    deterministic, so the shipment is estimated again, once, when a line's working is asked for.
-    """
-
-    __slots__ = ("index", "rework")
-
-    def __init__(self, rework: Rework, index: int) -> None:
-        self.rework = rework
-        self.index = index
-
-    def steps(self) -> tuple[Step, ...]:
-        return self.rework.line(self.index).steps
 
 
 # Without slots: attrs then fills a frozen instance's __dict__ directly, twice as fast as setting
@@ -140,12 +128,15 @@ class LineEstimate:
     value_for_tax: Decimal
     gst_hst: Decimal
     pst: Decimal
-    working: Working | Deferred = attrs.field(repr=False, eq=False)
+    working: Working | Rework = attrs.field(repr=False, eq=False)
 
     @property
     def steps(self) -> tuple[Step, ...]:
         """The working of the line: each step's rule, formula, result and source."""
-        return self.working.steps()
+        working = self.working
+        if isinstance(working, Rework):
+            return working.line(self.index).steps
+        return working.steps()
 
     @property
     def total_duties(self) -> Decimal:
