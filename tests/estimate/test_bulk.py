@@ -1,3 +1,4 @@
+import pickle
 import sys
 from datetime import date
 from decimal import Decimal
@@ -7,6 +8,9 @@ import pytest
 import carm
 from carm import Line, Shipment
 from carm.errors import InvalidComponent, ValidationErrors
+from carm.estimate._bulk import _one
+from carm.estimate._model import Settings
+from carm.estimate._wire import pack, unpack
 
 
 def shipment(value: str, origin: str = "CN", classification: str = "6109.10.00.11") -> Shipment:
@@ -92,3 +96,23 @@ def test_options_compare_landed_cost_under_each_treatment() -> None:
         ("CPTPT", Decimal("0.00"), Decimal("5.00")),
     ]
     assert "* MXT" in line.explain()
+
+
+def test_what_workers_send_back_becomes_the_same_estimates() -> None:
+    cigarettes = Line(
+        "2402.20.00.00", Decimal("500"), "CN", quantity=Decimal(2), excise="cigarettes"
+    )
+    batch = [
+        shipment("100"),
+        shipment("10", classification="7701.00.00"),  # no such classification: an error
+        Shipment([cigarettes, *shipment("250", origin="MX").lines], date(2026, 10, 15), "QC",
+                 importation="casual", exchange_rates={"USD": Decimal("1.3712")}),
+    ]  # fmt: skip
+    outcomes = [_one(s, None) for s in batch]
+    back = unpack(pickle.loads(pickle.dumps(pack(outcomes))), batch, Settings())
+    assert isinstance(back[1], ValidationErrors)
+    assert back[1].paths == outcomes[1].paths
+    for before, after in ((outcomes[0], back[0]), (outcomes[2], back[2])):
+        assert after.lines == before.lines  # every figure, texts, quote
+        assert after.to_dict() == before.to_dict()
+        assert after.explain() == carm.estimate(after.shipment).explain()

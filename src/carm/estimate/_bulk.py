@@ -12,8 +12,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from carm.errors import (
     CarmError,
@@ -24,8 +23,8 @@ from carm.errors import (
 )
 from carm.estimate._engine import estimate_figures
 from carm.estimate._model import Settings, Shipment
-from carm.estimate._result import AMOUNTS, Estimate, LineEstimate, Rework
-from carm.fx import Quote
+from carm.estimate._result import Estimate
+from carm.estimate._wire import Packed, pack, unpack
 
 __all__ = ["estimate_many"]
 
@@ -45,50 +44,12 @@ def _one(shipment: Shipment, settings: Settings | None) -> Outcome:
 _BATCH: list[Shipment] = []
 
 
-def _slim(outcomes: Iterable[Outcome]) -> tuple[list[Quote], list[Any]]:
-    """What a worker sends back: each line's figures as plain strings, and each distinct exchange
-    quote once per chunk, by index. Pickling Decimals and attrs objects line by line cost more
-    than estimating them."""
-    quotes: dict[Quote, int] = {}
-    results: list[Any] = []
-    for outcome in outcomes:
-        if not isinstance(outcome, Estimate):
-            results.append(outcome)
-            continue
-        lines = tuple(
-            (
-                line.index, line.classification, line.description, line.origin, line.treatment,
-                line.treatment_code, line.duty_rate, quotes.setdefault(line.quote, len(quotes)),
-                *(str(getattr(line, name)) for name in AMOUNTS),
-            )
-            for line in outcome.lines
-        )  # fmt: skip
-        results.append((lines, outcome.low_value, outcome.edition))
-    return list(quotes), results
+def _work(start: int, stop: int, settings: Settings | None) -> Packed:
+    return pack(_one(shipment, settings) for shipment in _BATCH[start:stop])
 
 
-def _work(start: int, stop: int, settings: Settings | None) -> tuple[list[Quote], list[Any]]:
-    return _slim(_one(shipment, settings) for shipment in _BATCH[start:stop])
-
-
-def _work_sent(
-    chunk: Sequence[Shipment], settings: Settings | None
-) -> tuple[list[Quote], list[Any]]:
-    return _slim(_one(shipment, settings) for shipment in chunk)
-
-
-def _rebuild(shipment: Shipment, result: Any, settings: Settings, quotes: list[Quote]) -> Outcome:
-    if isinstance(result, ValidationErrors):
-        return result
-    lines, low_value, edition = result
-    rebuilt = []
-    rework = Rework(shipment, settings)
-    for fields in lines:
-        # LineEstimate's fields in order: seven texts, the quote, the AMOUNTS, the working.
-        values: tuple[Any, ...] = (*fields[:7], quotes[fields[7]], *map(Decimal, fields[8:]),
-                                   rework)  # fmt: skip
-        rebuilt.append(LineEstimate(*values))
-    return Estimate(shipment, tuple(rebuilt), low_value, edition, settings)
+def _work_sent(chunk: Sequence[Shipment], settings: Settings | None) -> Packed:
+    return pack(_one(shipment, settings) for shipment in chunk)
 
 
 def _in_processes(
@@ -123,11 +84,7 @@ def _in_processes(
                         _one(shipment, settings) for shipment in batch[start : start + chunk_size]
                     ]
                     continue
-                quotes, results = future.result()
-                yield [
-                    _rebuild(batch[start + offset], result, chosen, quotes)
-                    for offset, result in enumerate(results)
-                ]
+                yield unpack(future.result(), batch[start : start + chunk_size], chosen)
     finally:
         _BATCH = []
 
