@@ -20,7 +20,7 @@ import io
 import itertools
 import json
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -62,7 +62,7 @@ class Duplicate:
 
 @attrs.frozen
 class Reconciliation:
-    matched_cents: tuple[tuple[str, int], ...] = attrs.field(repr=False)
+    matched_cents: Sequence[tuple[str, int]] = attrs.field(repr=False)  # in statement order
     amount_differences: tuple[AmountDifference, ...]
     only_in_statement: tuple[tuple[str, Decimal], ...]
     only_in_books: tuple[tuple[str, Decimal], ...]
@@ -384,22 +384,23 @@ def reconcile(statement_rows: Iterable[Any], book_rows: Iterable[Any]) -> Reconc
     statement, statement_repeated = _normalise(statement_rows, "statement", errors)
     books, books_repeated = _normalise(book_rows, "books", errors)
     errors.raise_if_any()
-    matched: list[tuple[str, int]] = []
+    # Whole columns at a time: the books' cents beside the statement's, equal or not.
+    numbers, cents = list(statement), list(statement.values())
+    others = list(map(books.get, numbers))
+    same = list(map(operator.eq, cents, others))
+    matched = Pairs(list(itertools.compress(numbers, same)), list(itertools.compress(cents, same)))
     differences: list[AmountDifference] = []
     only_statement: list[tuple[str, Decimal]] = []
-    for number, cents in statement.items():
-        other = books.get(number)
-        if other is None:
-            if number not in books_repeated:
-                only_statement.append((number, _money(cents)))
-        elif other == cents:
-            matched.append((number, cents))
-        else:
-            differences.append(AmountDifference(number, _money(cents), _money(other)))
+    unequal = zip(numbers, cents, others, strict=True)
+    for number, amount, other in itertools.compress(unequal, map(operator.not_, same)):
+        if other is not None:
+            differences.append(AmountDifference(number, _money(amount), _money(other)))
+        elif number not in books_repeated:
+            only_statement.append((number, _money(amount)))
     only_books = [
-        (number, _money(cents))
-        for number, cents in books.items()
-        if number not in statement and number not in statement_repeated
+        (number, _money(books[number]))
+        for number in itertools.filterfalse(statement.__contains__, books)
+        if number not in statement_repeated
     ]
     duplicates = [
         Duplicate("statement", n, tuple(map(_money, c))) for n, c in statement_repeated.items()
@@ -408,7 +409,7 @@ def reconcile(statement_rows: Iterable[Any], book_rows: Iterable[Any]) -> Reconc
     total_statement = sum(statement.values()) + sum(sum(c) for c in statement_repeated.values())
     total_books = sum(books.values()) + sum(sum(c) for c in books_repeated.values())
     return Reconciliation(
-        tuple(matched),
+        matched,
         tuple(differences),
         tuple(only_statement),
         tuple(only_books),
