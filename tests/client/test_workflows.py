@@ -185,3 +185,16 @@ def test_serve_refuses_bad_faults_before_starting(capsys: pytest.CaptureFixture[
         "503=2 is not a share from 0 to 1"
     )
     assert "carm sandbox on" not in captured.err
+
+
+def test_serve_refuses_a_bad_excise_table_before_starting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from carm.cli import main
+
+    table = tmp_path / "excise.csv"
+    table.write_text("tariff_number,code,rate,valid_from\n0602.90.90.90,E52,lots,2021-01-01\n")
+    assert main(["sandbox", "serve", "--excise-codes", str(table)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("carm: error: line 2.rate:")
+    assert "carm sandbox on" not in captured.err

@@ -9,6 +9,7 @@ import click
 
 from carm.cli import cli
 from carm.errors import InvalidFormat
+from carm.tariff.excise_codes import read_excise_codes
 
 
 def _parts(value: str, count: int, option: str, example: str) -> list[str]:
@@ -87,14 +88,21 @@ def sandbox_group() -> None:
     metavar="SPEC",
     help="Misbehave at random, e.g. 503=0.1,reset=0.05,slow=0.2,slow-seconds=0.5,seed=7.",
 )
+@click.option(
+    "--excise-codes",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="CSV of excise tax codes the tariff service emulation answers with (see docs/portal.md).",
+)
 def serve(host: str, port: int, db: Path | None, users: tuple[str, ...], businesses: tuple[str, ...],
-          programs: tuple[str, ...], officers: tuple[str, ...], unavailable: int, fault_spec: str) -> None:  # fmt: skip
+          programs: tuple[str, ...], officers: tuple[str, ...], unavailable: int, fault_spec: str,
+          excise_codes: Path | None) -> None:  # fmt: skip
     """Serve the portal API (OpenAPI at /openapi.json) until interrupted."""
     import uvicorn
 
     from carm.sandbox import Faults, SandboxState, create_app
 
     faults = Faults(unavailable=unavailable, **parse_faults(fault_spec))  # refused before any write
+    codes = read_excise_codes(excise_codes) if excise_codes else None  # so is a bad table
     state = SandboxState(db or ":memory:")
     for spec in users:
         user, name, password = _parts(spec, 3, "--user", "u-alice:Alice:secret")
@@ -112,7 +120,7 @@ def serve(host: str, port: int, db: Path | None, users: tuple[str, ...], busines
     state.save()
     click.echo(f"carm sandbox on http://{host}:{port} (OpenAPI at /openapi.json)", err=True)
     uvicorn.run(
-        create_app(state, faults=faults),
+        create_app(state, faults=faults, excise_codes=codes),
         host=host,
         port=port,
         log_level="warning",

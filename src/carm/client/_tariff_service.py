@@ -12,9 +12,10 @@ from carm.client._portal import SyncClient
 from carm.errors import InvalidFormat
 from carm.tariff import Edition, Rate
 from carm.tariff._hs import format_code
-from carm.tariff._odata import rate_from_fields
+from carm.tariff._odata import excise_rate_from_fields, rate_from_fields
 from carm.tariff._readers import TariffRow, parse_tariff_code
 from carm.tariff.editions import store_edition
+from carm.tariff.excise_codes import ExciseTaxCode
 from carm.tariff.treatments import default_table
 
 __all__ = ["CBSA_TARIFF_SERVICE", "CBSATariffService"]
@@ -24,8 +25,9 @@ CBSA_TARIFF_SERVICE: Final = "https://ccapi-ipacc.cbsa-asfc.cloud-nuage.canada.c
 
 
 class CBSATariffService(SyncClient):
-    """Classifications and customs duties as of a date, from the CBSA tariff service (or the
-    sandbox's emulation of it), and :meth:`sync` to keep a whole edition in carm's cache."""
+    """Classifications, customs duties and excise tax codes as of a date, from the CBSA tariff
+    service (or the sandbox's emulation of it), and :meth:`sync` to keep a whole edition in carm's
+    cache."""
 
     def __init__(
         self,
@@ -44,6 +46,24 @@ class CBSATariffService(SyncClient):
     def classification(self, number: str, as_of: date) -> dict[str, Any]:
         """The ``tariffClassifications`` entity of a tariff number on a date."""
         return self._execute(self.plan("GET", f"/{self._key(number, as_of)}"), lambda d: d["d"])  # type: ignore[no-any-return]
+
+    def excise_tax(self, number: str, code: str, as_of: date) -> ExciseTaxCode:
+        """The ``exciseTaxes`` entity of an excise tax code (``E52``) on a tariff number on a date.
+
+        Its validity dates are left unknown: the reference names the fields it saw, not those.
+        """
+        dotted = format_code(parse_tariff_code(number, path="number"))
+        key = (
+            f"exciseTaxes(TariffNumber='{dotted}',ExciseTaxCode='{code.strip().upper()}',"
+            f"AsOfDate=datetime'{as_of.isoformat()}T00:00:00')"
+        )
+        entity = self._execute(self.plan("GET", f"/{key}"), lambda d: d["d"])
+        return ExciseTaxCode(
+            str(entity.get("TariffNumber") or dotted),
+            str(entity.get("ExciseTaxCode") or code),
+            excise_rate_from_fields(entity),
+            description=str(entity.get("Description") or ""),
+        )
 
     def customs_duties(self, number: str, as_of: date) -> dict[str, Rate]:
         """Each treatment's rate (by abbreviation, ``MFN``, ``UST``...) on a tariff number."""

@@ -48,6 +48,7 @@ from carm.sandbox._tariff_service import tariff_service
 from carm.sandbox._workflows import workflow_routes
 from carm.serialization import converter, dumps
 from carm.tariff import load_schedule
+from carm.tariff.excise_codes import ExciseCodes
 
 __all__ = ["OPENAPI", "Faults", "SandboxState", "create_app"]
 
@@ -182,8 +183,17 @@ def _problems(error: CarmError) -> JSONResponse:
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def create_app(state: SandboxState | None = None, *, faults: Faults | None = None) -> Starlette:
-    """The portal app over ``state`` (a fresh in-memory one by default)."""
+def create_app(
+    state: SandboxState | None = None,
+    *,
+    faults: Faults | None = None,
+    excise_codes: ExciseCodes | None = None,
+) -> Starlette:
+    """The portal app over ``state`` (a fresh in-memory one by default).
+
+    ``excise_codes``: what the tariff service emulation answers for ``exciseTaxes`` (none by
+    default: carm bundles no excise tax codes; see :mod:`carm.tariff.excise_codes`).
+    """
     store = state or SandboxState()
     misbehave = faults or Faults()
     request_ids = iter(range(1, 1 << 62))
@@ -475,4 +485,5 @@ def create_app(state: SandboxState | None = None, *, faults: Faults | None = Non
     app = Starlette(routes=routes)
     app.state.carm = store
     app.state.faults = misbehave
+    app.state.excise_codes = excise_codes or ExciseCodes(())
     return app

@@ -3,8 +3,11 @@
 ``GET /v1/tariff-srv/tariffClassifications(TariffNumber='6109.10.00.11',AsOfDate='2026-10-01')``,
 its navigation ``/to_customsDuties``, and the collection
 ``GET /v1/tariff-srv/tariffClassifications?AsOfDate=2026-10-01&$top=100&$skip=0&$expand=to_customsDuties``
-(paged with ``__next``). Entity and property names follow ``reference/cbsa-carm-facts.md``
-section 5.2; treatments without a CBSA numeric code (CPUKT) and ``N/A`` rates are left out.
+(paged with ``__next``), and
+``GET /v1/tariff-srv/exciseTaxes(TariffNumber='0602.90.90.90',ExciseTaxCode='E52',AsOfDate=datetime'2021-05-28T00:00:00')``
+from the excise tax codes the sandbox was given. Entity and property names follow
+``reference/cbsa-carm-facts.md`` section 5.2; treatments without a CBSA numeric code (CPUKT) and
+``N/A`` rates are left out.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from starlette.responses import JSONResponse, Response
 
 from carm.errors import CarmError, InvalidFormat
 from carm.tariff import Schedule, TariffLine, load_schedule
-from carm.tariff._odata import duty_fields
+from carm.tariff._odata import duty_fields, excise_fields
+from carm.tariff.excise_codes import ExciseCodes, ExciseTaxCode
 from carm.tariff.treatments import default_table
 
 __all__ = ["tariff_service"]
@@ -26,7 +30,22 @@ __all__ = ["tariff_service"]
 _KEY: Final = re.compile(
     r"^tariffClassifications\(TariffNumber='([^']+)',AsOfDate='([^']+)'\)(/to_customsDuties)?$"
 )
+_EXCISE_KEY: Final = re.compile(
+    r"^exciseTaxes\(TariffNumber='([^']+)',ExciseTaxCode='([^']+)',"
+    r"AsOfDate=datetime'(\d{4}-\d\d-\d\d)T00:00:00'\)$"
+)
 _OPEN_START, _OPEN_END = "1000-01-01", "9999-12-31"
+
+
+def _excise(code: ExciseTaxCode, as_of: date) -> dict[str, Any]:
+    return {
+        "TariffNumber": code.tariff_number,
+        "ExciseTaxCode": code.code,
+        "AsOfDate": f"{as_of.isoformat()}T00:00:00",
+        "Description": code.description,
+        "InactiveIndicator": False,
+        **excise_fields(code.rate),
+    }
 
 
 def _classification(line: TariffLine, schedule: Schedule, as_of: date) -> dict[str, Any]:
@@ -70,6 +89,12 @@ async def tariff_service(request: Request) -> Response:
     """The OData endpoint (no sign-in, as the CBSA's public service)."""
     rest = request.path_params["rest"]
     try:
+        excise = _EXCISE_KEY.match(rest)
+        if excise is not None:
+            number, code, as_of_text = excise.groups()
+            as_of = date.fromisoformat(as_of_text)
+            table: ExciseCodes = request.app.state.excise_codes
+            return JSONResponse({"d": _excise(table.find(number, code, as_of), as_of)})
         match = _KEY.match(rest)
         if match is not None:
             number, as_of_text, navigation = match.groups()

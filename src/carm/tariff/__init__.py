@@ -20,6 +20,7 @@ from carm.tariff.editions import (
     import_edition,
     load_schedule,
 )
+from carm.tariff.excise_codes import ExciseCodes, ExciseTaxCode, read_excise_codes
 from carm.tariff.options import TreatmentOption, TreatmentOptions
 from carm.tariff.rates import (
     AdValorem,
@@ -50,6 +51,8 @@ __all__ = [
     "Edition",
     "Eligibility",
     "Evaluation",
+    "ExciseCodes",
+    "ExciseTaxCode",
     "Free",
     "Node",
     "NotAvailable",
@@ -69,6 +72,7 @@ __all__ = [
     "normalise",
     "parse_preferential",
     "parse_rate",
+    "read_excise_codes",
     "treatment",
     "treatments_for",
 ]

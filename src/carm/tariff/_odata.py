@@ -15,7 +15,7 @@ from typing import Any, Final
 from carm.errors import InvalidFormat
 from carm.tariff.rates import AdValorem, Bounded, Compound, Free, Rate, Specific
 
-__all__ = ["duty_fields", "rate_from_fields"]
+__all__ = ["duty_fields", "excise_fields", "excise_rate_from_fields", "rate_from_fields"]
 
 _DOLLARS: Final = "1"
 _CENTS: Final = "2"
@@ -114,3 +114,42 @@ def rate_from_fields(fields: Mapping[str, Any]) -> Rate:
     if low or high:
         return Bounded(base, floor=low[0] if low else None, cap=high[0] if high else None)
     return base
+
+
+def excise_fields(rate: Rate) -> dict[str, Any]:
+    """The rate fields of an ``exciseTaxes`` entity: a type (1 dollars or 2 cents per unit of
+    measure, 3 percent of the value for duty, as for customs duties), a value, and the unit."""
+    if isinstance(rate, Free):
+        return {"ExciseTaxRateTypeCode": _PERCENT, "ExciseTaxRateValue": "0"}
+    if isinstance(rate, AdValorem):
+        return {"ExciseTaxRateTypeCode": _PERCENT, "ExciseTaxRateValue": str(rate.percent)}
+    if isinstance(rate, Specific):
+        return {
+            "ExciseTaxRateTypeCode": _CENTS if rate.cents else _DOLLARS,
+            "ExciseTaxRateValue": str(rate.amount),
+            "UnitOfMeasureCode": rate.unit,
+        }
+    raise InvalidFormat("cannot be written as exciseTaxes fields", value=str(rate), path="rate")
+
+
+def excise_rate_from_fields(fields: Mapping[str, Any]) -> Rate:
+    """The rate an ``exciseTaxes`` entity describes."""
+    kind = str(fields.get("ExciseTaxRateTypeCode", ""))
+    raw = fields.get("ExciseTaxRateValue")
+    try:
+        value = Decimal(str(raw))
+    except ArithmeticError:
+        raise InvalidFormat("is not a number", value=raw, path="ExciseTaxRateValue") from None
+    if kind == _PERCENT:
+        return Free() if value == 0 else AdValorem(value)
+    if kind not in (_DOLLARS, _CENTS):
+        raise InvalidFormat(
+            "is not a rate type carm knows",
+            value=kind,
+            path="ExciseTaxRateTypeCode",
+            expected="1 (dollars per unit), 2 (cents per unit) or 3 (percent of value for duty)",
+        )
+    unit = str(fields.get("UnitOfMeasureCode") or "")
+    if not unit:
+        raise InvalidFormat("a specific rate needs its unit", value=None, path="UnitOfMeasureCode")
+    return Specific(value, unit, kind == _CENTS)
