@@ -20,7 +20,7 @@ from carm.tariff import Schedule, TariffLine
 from carm.tariff.rates import Rate
 from carm.tariff.treatments import Treatment, TreatmentTable
 
-__all__ = ["Candidate", "LinePlan", "Rules", "candidate", "rules_for"]
+__all__ = ["Candidate", "LinePlan", "Rules", "SalesTaxes", "candidate", "rules_for"]
 
 _PROVINCIAL: Final = ("PST", "QST", "RST")
 _CONTEXTS_KEPT: Final = 32

@@ -10,6 +10,7 @@ Decimals in a single pass. A line's working is not sent: it is worked out again 
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Final
@@ -24,6 +25,7 @@ __all__ = ["Packed", "pack", "unpack"]
 # Per line: its index, classification, origin, treatment, treatment code, duty rate, quote number.
 _TEXTS: Final = 7
 _AMOUNTS: Final = len(AMOUNTS)
+_amounts_of: Final = operator.attrgetter(*AMOUNTS)  # in LineEstimate's order, as unpack reads them
 
 # The quotes; every line's texts; every line's amounts; per shipment, its errors or its line
 # count, low-value outcome and edition.
@@ -45,9 +47,7 @@ def pack(outcomes: Iterable[Estimate | ValidationErrors]) -> Packed:
             texts += (line.index, line.classification, line.origin, line.treatment,
                       line.treatment_code, line.duty_rate,
                       quotes.setdefault(line.quote, len(quotes)))  # fmt: skip
-            amounts += (str(line.value_for_duty), str(line.customs_duty), str(line.surtax),
-                        str(line.sima), str(line.excise_duty), str(line.excise_tax),
-                        str(line.value_for_tax), str(line.gst_hst), str(line.pst))  # fmt: skip
+            amounts += map(str, _amounts_of(line))
         shipments.append((len(outcome.lines), outcome.low_value, outcome.edition))
     return list(quotes), texts, " ".join(amounts), shipments
 
