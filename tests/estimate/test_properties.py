@@ -102,3 +102,14 @@ def test_below_the_courier_threshold_nothing_is_due(value: Decimal, country: str
     assert est.total == 0
     assert est.low_value.duties_relieved
     assert est.low_value.taxes_relieved
+
+
+@given(st.lists(shipments, min_size=1, max_size=5))
+def test_bulk_estimates_are_the_one_by_one_estimates(batch: list[Shipment]) -> None:
+    # estimate_many keeps lookups per context, checks plain lines by a shortcut and keeps figures
+    # without steps: none of it may change a figure, a text or the working read afterwards.
+    one_by_one = [carm.estimate(shipment) for shipment in batch]
+    bulk = carm.estimate_many(batch)
+    assert [e.lines for e in bulk] == [e.lines for e in one_by_one]
+    assert [e.low_value for e in bulk] == [e.low_value for e in one_by_one]
+    assert bulk[-1].explain() == one_by_one[-1].explain()
