@@ -139,9 +139,9 @@ def estimate_many(
 ) -> list[Estimate] | list[Outcome]:
     """Estimate every shipment, in order.
 
-    ``workers``: processes to use, this one included (``None``: one per core). Shipments and their exchange-rate
-    sources must be picklable to cross processes (``FixedRates`` and the Bank of Canada CSV source
-    are). ``errors="raise"`` (the default) estimates everything, then raises one
+    ``workers``: processes to use, this one included (``None``: one per core). Shipments and their
+    exchange-rate sources must be picklable to cross processes (``FixedRates`` and the Bank of
+    Canada CSV source are). ``errors="raise"`` (the default) estimates everything, then raises one
     :class:`~carm.errors.ValidationErrors` holding every problem of every shipment, paths prefixed
     with ``shipments[i]``; ``errors="return"`` puts each shipment's errors in its place in the list.
     """

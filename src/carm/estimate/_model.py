@@ -238,9 +238,9 @@ _KNOWN: Final = _Known()
 def _plain_line(index: int, line: Line) -> CheckedLine | None:
     """The common line, checked in a few comparisons; None when it needs the full check.
 
-    Plain: a non-negative finite Decimal value (and quantity, if any), currency, origin and excise
-    kind already seen good, and none of the rarer fields (rate, quantities, alcohol, SIMA, shipped
-    from, an Excise with its own rate or fuel consumption).
+    Plain: a non-negative finite Decimal value (and quantity, if any); currency, origin and excise
+    kind (as text) already seen good; and none of the rarer fields (rate, quantities, alcohol,
+    SIMA, shipped from, an ``Excise`` object).
     """
     value, quantity, excise_text = line.value, line.quantity, line.excise
     if (
