@@ -172,3 +172,13 @@ def test_read_pairs_reads_what_the_csv_module_reads(
         got = ("errors", len(error.errors))
     expected = ("errors", len(short)) if short else [(r[0], r[1]) for r in found]
     assert got == expected
+
+
+def test_read_rows_reports_every_row_without_the_columns(tmp_path: Path) -> None:
+    side = tmp_path / "books.json"
+    side.write_text(
+        json.dumps([{"ref": "A", "total": "1.00"}, {"ref": "B"}, ["C", "2.00"], {"total": "3"}])
+    )
+    with pytest.raises(ValidationErrors) as caught:
+        read_pairs(side, number="ref", amount="total")
+    assert caught.value.paths == ("[1].total", "[2].ref", "[2].total", "[3].ref")
