@@ -376,3 +376,18 @@ def test_a_dated_exchange_rate_source() -> None:
     with pytest.raises(ValidationErrors) as caught:
         carm.estimate(shipment(tshirts("10", currency="USD"), exchange_rates=None, fx=fx))
     assert "has no USD rate for 2026-10-15" in str(caught.value.errors[0])
+
+
+def test_mode_and_importation_are_read_as_checked() -> None:
+    # " Courier" and "CASUAL" pass the check; the low-value rules and taxes must read them so.
+    def shipment(mode: str, importation: str) -> Shipment:
+        return Shipment(
+            [Line("6109.10.00.11", Decimal("30"), "CN", quantity=Decimal(1))],
+            date(2026, 10, 15), "ON", mode=mode, importation=importation, shipped_from="US",
+        )  # fmt: skip
+
+    odd = carm.estimate(shipment(" Courier", "CASUAL"))
+    plain = carm.estimate(shipment("courier", "casual"))
+    assert odd.lines == plain.lines
+    assert odd.low_value == plain.low_value
+    assert odd.low_value.rule == "courier"

@@ -48,6 +48,7 @@ __all__ = ["estimate", "estimate_figures"]
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 _ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
 _HUNDRED: Final = Decimal(100)
 # Goods the low-value remission orders exclude (CN 20-18; D8-2-2): alcoholic beverages and tobacco.
 _EXCLUDED_HEADINGS: Final = ("2203", "2204", "2205", "2206", "2208", "24")
@@ -398,26 +399,25 @@ def _low_value(priced: list[_Priced], ctx: _Context) -> tuple[LowValueOutcome, D
     """The low-value rule of the shipment, and the share of value charged (1 unless a gift)."""
     total = sum((p.value_for_duty for p in priced), _ZERO)
     shipment = ctx.shipment
-    mode = "postal-gift" if shipment.gift and shipment.mode == "postal" else shipment.mode
-    none = LowValueOutcome(None, False, False, "", total, "")
+    mode = ctx.checked.mode
+    mode = "postal-gift" if shipment.gift and mode == "postal" else mode
+
+    def none(note: str) -> tuple[LowValueOutcome, Decimal]:
+        return LowValueOutcome(None, False, False, "", total, note), _ONE
+
     if mode == "other":
-        return attrs.evolve(
-            none, note="none: the low-value rules cover courier and postal shipments"
-        ), Decimal(1)
+        return none("none: the low-value rules cover courier and postal shipments")
     if shipment.gift and (mode != "postal-gift" or not ctx.casual):
-        return attrs.evolve(
-            none, note="none: the gift allowance covers casual gifts by mail"
-        ), Decimal(1)
+        return none("none: the gift allowance covers casual gifts by mail")
     excluded = [
         p
         for p in priced
         if p.tariff_line.tariff_item.startswith(_EXCLUDED_HEADINGS) or p.checked.excise is not None
     ]
     if excluded:
-        return attrs.evolve(
-            none,
-            note=f"none: line {excluded[0].checked.position + 1} holds goods the remission orders exclude (alcohol, tobacco, excise goods)",
-        ), Decimal(1)
+        return none(
+            f"none: line {excluded[0].checked.position + 1} holds goods the remission orders exclude (alcohol, tobacco, excise goods)"
+        )
     rows = ctx.tables.low_value_for(mode, ctx.day)
     if not rows:
         raise NotInEffect(
@@ -452,7 +452,7 @@ def _low_value(priced: list[_Priced], ctx: _Context) -> tuple[LowValueOutcome, D
                     row.source,
                     total,
                     f"gift by mail of {total} ≤ {row.max_value}: no duties or taxes",
-                ), Decimal(1)
+                ), _ONE
             factor = (total - row.max_value) / total
             return LowValueOutcome(
                 mode,
@@ -471,10 +471,8 @@ def _low_value(priced: list[_Priced], ctx: _Context) -> tuple[LowValueOutcome, D
                 row.source,
                 total,
                 f"{mode} shipment {where}, value for duty {total} ≤ {row.max_value}: {relieved} relieved",
-            ), Decimal(1)
-    return attrs.evolve(
-        none, note=f"none: value for duty {total} is over every {mode} threshold"
-    ), Decimal(1)
+            ), _ONE
+    return none(f"none: value for duty {total} is over every {mode} threshold")
 
 
 def _every_line(
@@ -545,7 +543,7 @@ def _estimate(
         tables or default_tables(),
         treatments or default_table(),
     )
-    casual = str(shipment.importation).strip().lower() == "casual"
+    casual = checked.importation == "casual"
     rules = rules_for(*in_use, day, casual)
     zero = settings.rounding.round(_ZERO)
     rework = None if working else Rework(shipment, settings)

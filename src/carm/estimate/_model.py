@@ -167,6 +167,8 @@ class CheckedLine(NamedTuple):
 class CheckedShipment:
     shipment: Shipment
     lines: tuple[CheckedLine, ...]
+    importation: str  # as checked: "commercial" or "casual"
+    mode: str  # as checked: "courier", "postal" or "other"
     province: str
     fx: ExchangeRateSource
     shipped_from: str | None
@@ -359,24 +361,18 @@ def _check_line(index: int, line: Line, errors: ErrorCollector) -> CheckedLine |
     )  # fmt: skip
 
 
-def check_shipment(shipment: Shipment, errors: ErrorCollector | None = None) -> CheckedShipment:
-    """Every field of the shipment checked at once.
-
-    Without ``errors``, raises :class:`~carm.errors.ValidationErrors` if anything is bad. With a
-    collector, adds the problems to it and returns the lines that passed, so that the caller can
-    go on checking them (and report everything together).
-    """
-    if not _is(shipment, Shipment):
-        raise InvalidType(value=shipment, path="shipment", expected="a carm.Shipment")
-    own = errors is None
-    errors = errors if errors is not None else ErrorCollector("the shipment is not valid")
-    province = ""
+def _check_header(
+    shipment: Shipment, errors: ErrorCollector
+) -> tuple[str, str, str, ExchangeRateSource | None, str | None]:
+    """The shipment's own fields, as the engine reads them: importation, mode, province, the
+    exchange-rate source, and where the goods are shipped from."""
+    importation = mode = province = ""
     fx: Any = None
     shipped_from = None
     with errors.catch():
-        _choice(shipment.importation, IMPORTATIONS, "importation")
+        importation = _choice(shipment.importation, IMPORTATIONS, "importation")
     with errors.catch():
-        _choice(shipment.mode, MODES, "mode")
+        mode = _choice(shipment.mode, MODES, "mode")
     with errors.catch():
         province = province_code(shipment.province)
     with errors.catch():
@@ -391,6 +387,25 @@ def check_shipment(shipment: Shipment, errors: ErrorCollector | None = None) -> 
     if shipment.shipped_from is not None:
         with errors.catch():
             shipped_from = country_code(shipment.shipped_from, path="shipped_from")
+    return importation, mode, province, fx, shipped_from
+
+
+def check_shipment(shipment: Shipment, errors: ErrorCollector | None = None) -> CheckedShipment:
+    """Every field of the shipment checked at once.
+
+    Without ``errors``, raises :class:`~carm.errors.ValidationErrors` if anything is bad. With a
+    collector, adds the problems to it and returns the lines that passed, so that the caller can
+    go on checking them (and report everything together).
+    """
+    if not _is(shipment, Shipment):
+        raise InvalidType(value=shipment, path="shipment", expected="a carm.Shipment")
+    own = errors is None
+    errors = errors if errors is not None else ErrorCollector("the shipment is not valid")
+    try:
+        header = _check_header(shipment, _FAIL_FAST)
+    except (ValidationError, ValidationErrors):
+        header = _check_header(shipment, errors)
+    importation, mode, province, fx, shipped_from = header
     lines: list[CheckedLine] = []
     if not _is(shipment.lines, Sequence) or _is(shipment.lines, str):
         errors.add(InvalidType(value=shipment.lines, path="lines", expected="a list of carm.Line"))
@@ -408,4 +423,5 @@ def check_shipment(shipment: Shipment, errors: ErrorCollector | None = None) -> 
                 lines.append(checked)
     if own:
         errors.raise_if_any()
-    return CheckedShipment(shipment, tuple(lines), province, fx or FixedRates({}), shipped_from)
+    fx = fx or FixedRates({})
+    return CheckedShipment(shipment, tuple(lines), importation, mode, province, fx, shipped_from)
