@@ -108,7 +108,7 @@ def test_what_workers_send_back_becomes_the_same_estimates() -> None:
         Shipment([cigarettes, *shipment("250", origin="MX").lines], date(2026, 10, 15), "QC",
                  importation="casual", exchange_rates={"USD": Decimal("1.3712")}),
     ]  # fmt: skip
-    outcomes = [_one(s, None) for s in batch]
+    outcomes = [_one(s, None, {}) for s in batch]
     back = unpack(pickle.loads(pickle.dumps(pack(outcomes))), batch, Settings())
     assert isinstance(back[1], ValidationErrors)
     assert back[1].paths == outcomes[1].paths

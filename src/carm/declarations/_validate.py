@@ -204,7 +204,7 @@ def validate(
     _header(cad, errors, check_digit, extra)
     release = cad.header.release_date
     try:
-        schedule = schedule or load_schedule(as_of=release)
+        schedule = schedule if schedule is not None else load_schedule(as_of=release)
     except ValidationError as error:
         errors.add(error, path="header.release_date")
         raise DeclarationError(errors.message, errors.errors) from None

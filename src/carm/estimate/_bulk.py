@@ -12,6 +12,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from datetime import date
 from typing import Literal
 
 from carm.errors import (
@@ -25,15 +26,16 @@ from carm.estimate._engine import estimate_figures
 from carm.estimate._model import Settings, Shipment
 from carm.estimate._result import Estimate
 from carm.estimate._wire import Packed, pack, unpack
+from carm.tariff import Schedule
 
 __all__ = ["estimate_many"]
 
 Outcome = Estimate | ValidationErrors
 
 
-def _one(shipment: Shipment, settings: Settings | None) -> Outcome:
+def _one(shipment: Shipment, settings: Settings | None, schedules: dict[date, Schedule]) -> Outcome:
     try:
-        return estimate_figures(shipment, settings)
+        return estimate_figures(shipment, settings, schedules)
     except ValidationErrors as errors:
         return errors
     except ValidationError as error:
@@ -45,11 +47,13 @@ _BATCH: list[Shipment] = []
 
 
 def _work(start: int, stop: int, settings: Settings | None) -> Packed:
-    return pack(_one(shipment, settings) for shipment in _BATCH[start:stop])
+    schedules: dict[date, Schedule] = {}
+    return pack(_one(shipment, settings, schedules) for shipment in _BATCH[start:stop])
 
 
 def _work_sent(chunk: Sequence[Shipment], settings: Settings | None) -> Packed:
-    return pack(_one(shipment, settings) for shipment in chunk)
+    schedules: dict[date, Schedule] = {}
+    return pack(_one(shipment, settings, schedules) for shipment in chunk)
 
 
 def _in_processes(
@@ -61,6 +65,7 @@ def _in_processes(
     back: otherwise it would sit idle while the workers estimate, then keep a core busy rebuilding.
     """
     chosen = settings or Settings()
+    schedules: dict[date, Schedule] = {}
     starts = range(0, len(batch), chunk_size)
     forked = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork") if forked else None
@@ -80,9 +85,8 @@ def _in_processes(
             for start in starts:
                 future = futures.get(start)
                 if future is None:
-                    yield [
-                        _one(shipment, settings) for shipment in batch[start : start + chunk_size]
-                    ]
+                    chunk = batch[start : start + chunk_size]
+                    yield [_one(shipment, settings, schedules) for shipment in chunk]
                     continue
                 yield unpack(future.result(), batch[start : start + chunk_size], chosen)
     finally:
@@ -155,8 +159,9 @@ def estimate_many(
     outcomes: list[Outcome] = []
     if count == 1 or len(batch) <= chunk_size:
         starts = range(0, len(batch), chunk_size)
+        schedules: dict[date, Schedule] = {}  # the schedule in effect on each day, for the run
         chunks: Iterable[list[Outcome]] = (
-            [_one(shipment, settings) for shipment in batch[start : start + chunk_size]]
+            [_one(shipment, settings, schedules) for shipment in batch[start : start + chunk_size]]
             for start in starts
         )
     else:

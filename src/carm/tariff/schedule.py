@@ -179,6 +179,8 @@ class Schedule:
             item: tuple(sorted(line.code for line in children))
             for item, children in by_item.items()
         }
+        # Declarable lines: classifications, and tariff items that have none (see __iter__).
+        self._length = len(lines) + sum(1 for item in items if not self._classifications.get(item))
         self._items_by_hs6: dict[str, list[str]] = {}
         for item in sorted(items):
             self._items_by_hs6.setdefault(item[:6], []).append(item)
@@ -201,9 +203,7 @@ class Schedule:
         return f"<Schedule {self.edition} effective {self.effective} ({len(self)} lines)>"
 
     def __len__(self) -> int:
-        return len(self._lines) + sum(
-            1 for item in self._items if not self._classifications.get(item)
-        )
+        return self._length
 
     def __iter__(self) -> Iterator[TariffLine]:
         """Every declarable line: classifications, and tariff items that have none."""
