@@ -391,3 +391,16 @@ def test_mode_and_importation_are_read_as_checked() -> None:
     assert odd.lines == plain.lines
     assert odd.low_value == plain.low_value
     assert odd.low_value.rule == "courier"
+
+
+def test_exchange_rates_changed_between_shipments_are_read_again() -> None:
+    rates = {"USD": Decimal("1.30")}
+    line = Line("6109.10.00.11", Decimal("100"), "CN", currency="USD", quantity=Decimal(1))
+    first = carm.estimate(Shipment([line], date(2026, 10, 15), "ON", exchange_rates=rates))
+    rates["USD"] = Decimal("1.40")  # the same mapping, changed: never a stale rate
+    second = carm.estimate(Shipment([line], date(2026, 10, 15), "ON", exchange_rates=rates))
+    assert (first.value_for_duty, second.value_for_duty) == (Decimal("130.00"), Decimal("140.00"))
+    rates["USD"] = "-1"
+    with pytest.raises(ValidationErrors) as caught:
+        carm.estimate(Shipment([line], date(2026, 10, 15), "ON", exchange_rates=rates))
+    assert "must be a positive rate" in str(caught.value.errors[0])

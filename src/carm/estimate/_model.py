@@ -361,6 +361,21 @@ def _check_line(index: int, line: Line, errors: ErrorCollector) -> CheckedLine |
     )  # fmt: skip
 
 
+# The last exchange rates given, as given and as copied then, and the source made of them: bulk
+# runs give every shipment the same mapping, and checking it again costs more than a line.
+_LAST_RATES: list[tuple[Mapping[str, Any], dict[str, Any], FixedRates]] = []
+
+
+def _fixed_rates(given: Mapping[str, Any]) -> FixedRates:
+    if _LAST_RATES:
+        mapping, then, made = _LAST_RATES[0]
+        if mapping is given and then == given:  # the same object, not changed since
+            return made
+    made = FixedRates(given)
+    _LAST_RATES[:] = [(given, dict(given), made)]
+    return made
+
+
 def _check_header(
     shipment: Shipment, errors: ErrorCollector
 ) -> tuple[str, str, str, ExchangeRateSource | None, str | None]:
@@ -383,7 +398,7 @@ def _check_header(
             raise InvalidComponent(
                 "give exchange_rates or fx, not both", value="both", path="exchange_rates"
             )
-        fx = shipment.fx or FixedRates(shipment.exchange_rates or {})
+        fx = shipment.fx or _fixed_rates(shipment.exchange_rates or {})
     if shipment.shipped_from is not None:
         with errors.catch():
             shipped_from = country_code(shipment.shipped_from, path="shipped_from")
