@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any, Final, NamedTuple, TypeVar, cast
 
 import attrs
@@ -99,6 +100,9 @@ class _Priced(NamedTuple):
 
 
 def _quantities(cl: CheckedLine, tline: TariffLine) -> dict[str, Decimal]:
+    if not cl.quantities and cl.alcohol is None and tline.uom is not None:
+        # The common line: at most its quantity in the line's unit.
+        return {} if cl.line_quantity is None else {tline.uom: cl.line_quantity}
     found = dict(cl.quantities)
     if cl.line_quantity is not None:
         if tline.uom is None:
@@ -116,7 +120,7 @@ def _quantities(cl: CheckedLine, tline: TariffLine) -> dict[str, Decimal]:
     return found
 
 
-def _price(cl: CheckedLine, ctx: _Context) -> _Priced:
+def _price(ctx: _Context, cl: CheckedLine) -> _Priced:
     try:
         plan = ctx.rules.plan(cl.line.classification, cl.origin, cl.line.proof_of_origin)
     except ValidationError as error:  # the origin is checked: the classification is wrong
@@ -290,7 +294,7 @@ def _no_excise_rate(cl: CheckedLine, ctx: _Context) -> NotInEffect:
     )
 
 
-def _line(priced: _Priced, ctx: _Context, relief: LowValueOutcome, factor: Decimal) -> LineEstimate:
+def _line(ctx: _Context, relief: LowValueOutcome, factor: Decimal, priced: _Priced) -> LineEstimate:
     cl, tline, quote = priced.checked, priced.plan.tariff_line, priced.quote
     rounding = ctx.settings.rounding.round
     keep = ctx.rework is None  # on the common path, not even build the steps not kept
@@ -475,6 +479,14 @@ def _low_value(priced: list[_Priced], ctx: _Context) -> tuple[LowValueOutcome, D
     return none(f"none: value for duty {total} is over every {mode} threshold")
 
 
+def _position(line: CheckedLine) -> int:
+    return line.position
+
+
+def _priced_position(priced: _Priced) -> int:
+    return priced.checked.position
+
+
 def _every_line(
     items: Sequence[_T],
     work: Callable[[_T], _R],
@@ -567,12 +579,11 @@ def _estimate(
     rework = None if working else Rework(shipment, settings)
     taxes = rules.sales_taxes(checked.province, settings.hst_on_commercial)
     ctx = _Context(shipment, checked, day, *in_use, settings, casual, rules, zero, rework, taxes)
-    priced = _every_line(checked.lines, lambda cl: _price(cl, ctx), lambda cl: cl.position, errors)
+    # partial, not lambda: called once a line, and a partial adds no Python frame.
+    priced = _every_line(checked.lines, partial(_price, ctx), _position, errors)
     errors.raise_if_any()
     relief, factor = _low_value(priced, ctx)
-    lines = _every_line(
-        priced, lambda p: _line(p, ctx, relief, factor), lambda p: p.checked.position, errors
-    )
+    lines = _every_line(priced, partial(_line, ctx, relief, factor), _priced_position, errors)
     errors.raise_if_any()
     engine = {"schedule": schedule, "tables": tables, "treatments": treatments}
     return Estimate(
