@@ -61,33 +61,41 @@ def _in_processes(
 ) -> Iterator[list[Outcome]]:
     """The outcomes of each chunk, in order, from this process and ``count - 1`` others.
 
-    This process estimates one chunk in ``count`` itself, between rebuilding what the others send
-    back: otherwise it would sit idle while the workers estimate, then keep a core busy rebuilding.
+    Every chunk is offered to the workers. Whenever the next chunk's outcomes are not back yet,
+    this process takes the last chunk no worker has started and estimates it itself, rather than
+    wait: it shares the estimating by what it has time for, between rebuilding what the workers
+    send back.
     """
     chosen = settings or Settings()
     schedules: dict[date, Schedule] = {}
     starts = range(0, len(batch), chunk_size)
     forked = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork") if forked else None
+
+    def here(start: int) -> list[Outcome]:
+        return [_one(s, settings, schedules) for s in batch[start : start + chunk_size]]
+
     global _BATCH
     _BATCH = batch
     try:
         with ProcessPoolExecutor(count - 1, mp_context=context) as pool:
-            futures = {
-                start: (
-                    pool.submit(_work, start, start + chunk_size, settings)
-                    if forked
-                    else pool.submit(_work_sent, batch[start : start + chunk_size], settings)
-                )
-                for number, start in enumerate(starts)
-                if number % count
-            }
-            for start in starts:
-                future = futures.get(start)
-                if future is None:
-                    chunk = batch[start : start + chunk_size]
-                    yield [_one(shipment, settings, schedules) for shipment in chunk]
+            futures = [
+                pool.submit(_work, start, start + chunk_size, settings)
+                if forked
+                else pool.submit(_work_sent, batch[start : start + chunk_size], settings)
+                for start in starts
+            ]
+            done_here: dict[int, list[Outcome]] = {}
+            last = len(futures) - 1  # the next chunk to take from the end
+            for number, start in enumerate(starts):
+                if number in done_here:
+                    yield done_here.pop(number)
                     continue
+                future = futures[number]
+                while not future.done() and last > number:
+                    if futures[last].cancel():  # no worker has it yet
+                        done_here[last] = here(starts[last])
+                    last -= 1
                 yield unpack(future.result(), batch[start : start + chunk_size], chosen)
     finally:
         _BATCH = []
