@@ -56,7 +56,7 @@ from typing import Final, Protocol
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from carm.errors import InvalidComponent, InvalidFormat, InvalidType
+from carm.errors import InvalidComponent, InvalidFormat, InvalidType, enum_member
 
 __all__ = [
     "DEFAULT_DUE_DATE_RULE",
@@ -367,15 +367,7 @@ def billing_period(
     (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31), datetime.date(2026, 4, 25), datetime.date(2026, 4, 30))
     """
     _check_date(released, "released")
-    try:
-        cycle = BillingCycle(cycle)
-    except ValueError:
-        raise InvalidComponent(
-            "is not a billing cycle",
-            value=cycle,
-            path="cycle",
-            expected="one of " + ", ".join(c.value for c in BillingCycle),
-        ) from None
+    cycle = enum_member(BillingCycle, cycle, path="cycle", what="a billing cycle")
     rule = _rule(due_date_rule)
     calendar = calendar or BusinessCalendar()
     if cycle is BillingCycle.COMMERCIAL:

@@ -37,10 +37,11 @@ importer: has the wrong length: expected 9 or 15 characters (got '12345')
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+import enum
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 __all__ = [
     "CarmError",
@@ -59,6 +60,7 @@ __all__ = [
     "UnknownCode",
     "ValidationError",
     "ValidationErrors",
+    "enum_member",
 ]
 
 _MISSING: Any = object()
@@ -348,3 +350,41 @@ class ErrorCollector:
         """Raise :class:`ValidationErrors` holding everything collected, if anything was."""
         if self._errors:
             raise ValidationErrors(self.message, self._errors)
+
+
+_Member = TypeVar("_Member", bound=enum.Enum)
+
+
+def enum_member(
+    kind: type[_Member],
+    value: object,
+    *,
+    path: str,
+    what: str,
+    clean: Callable[[object], object] | None = None,
+) -> _Member:
+    """``value`` as a member of ``kind`` (a member already, or a member's value, after ``clean``
+    if given); anything else is an :class:`InvalidComponent` at ``path`` listing the members and
+    showing ``value`` as given.
+
+    >>> import enum
+    >>> class Size(enum.Enum):
+    ...     SMALL = "small"
+    >>> enum_member(Size, "small", path="size", what="a size")
+    <Size.SMALL: 'small'>
+    >>> enum_member(Size, "huge", path="size", what="a size")
+    Traceback (most recent call last):
+    ...
+    carm.errors.InvalidComponent: size: is not a size: expected one of small (got 'huge')
+    """
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value if clean is None else clean(value))
+    except ValueError:
+        raise InvalidComponent(
+            f"is not {what}",
+            value=value,
+            path=path,
+            expected="one of " + ", ".join(str(member.value) for member in kind),
+        ) from None

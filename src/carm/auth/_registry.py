@@ -44,7 +44,13 @@ from carm.auth._model import (
     Role,
     User,
 )
-from carm.errors import InvalidComponent, InvalidFormat, InvalidState, NotAllowed, UnknownCode
+from carm.errors import (
+    InvalidFormat,
+    InvalidState,
+    NotAllowed,
+    UnknownCode,
+    enum_member,
+)
 from carm.identifiers import bn
 from carm.serialization import converter
 
@@ -65,15 +71,11 @@ def _now() -> datetime:
 
 
 def _role(value: Role | str) -> Role:
-    try:
-        return value if isinstance(value, Role) else Role(str(value).strip().lower())
-    except ValueError:
-        raise InvalidComponent(
-            "is not a role",
-            value=value,
-            path="role",
-            expected="one of " + ", ".join(r.value for r in Role),
-        ) from None
+    return enum_member(Role, value, path="role", what="a role", clean=_folded)
+
+
+def _folded(value: object) -> str:
+    return str(value).strip().lower()
 
 
 _Timeline = tuple[tuple[datetime, ...], list[Decision | None]]

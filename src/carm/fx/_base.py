@@ -11,7 +11,7 @@ from typing import Final, Protocol, runtime_checkable
 
 import attrs
 
-from carm.errors import InvalidComponent, InvalidFormat, InvalidType, NotInEffect
+from carm.errors import InvalidComponent, InvalidFormat, InvalidType, NotInEffect, enum_member
 from carm.money import known_currencies
 
 __all__ = [
@@ -106,15 +106,7 @@ class ObservationTable:
         max_age_days: int = DEFAULT_MAX_AGE_DAYS,
     ) -> None:
         self.source = source
-        try:
-            self.rule = DateRule(rule)
-        except ValueError:
-            raise InvalidComponent(
-                "is not a date rule",
-                value=rule,
-                path="rule",
-                expected="one of " + ", ".join(r.value for r in DateRule),
-            ) from None
+        self.rule = enum_member(DateRule, rule, path="rule", what="a date rule")
         self.max_age = timedelta(days=max_age_days)
         self._dates: dict[str, list[date]] = {}
         self._rates: dict[str, list[Decimal]] = {}

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from carm.errors import ErrorCollector, InvalidFormat, NotInEffect, ServiceError
+from carm.errors import ErrorCollector, InvalidFormat, NotInEffect, ServiceError, enum_member
 from carm.fx._base import (
     DEFAULT_DATE_RULE,
     DEFAULT_MAX_AGE_DAYS,
@@ -149,7 +149,7 @@ class ValetSource:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.rule = DateRule(rule)
+        self.rule = enum_member(DateRule, rule, path="rule", what="a date rule")
         self.max_age_days = max_age_days
         self.timeout = timeout
         self._transport = transport

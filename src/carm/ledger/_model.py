@@ -21,10 +21,10 @@ import attrs
 
 from carm.errors import (
     ErrorCollector,
-    InvalidComponent,
     InvalidFormat,
     InvalidLength,
     InvalidType,
+    enum_member,
 )
 from carm.identifiers import bn
 from carm.money import to_decimal
@@ -136,18 +136,9 @@ def check_transaction(
     fields: dict[str, Any] = {}
     with errors.catch(path=path):
         fields["account"] = check_account(tx.account)
-    try:
-        fields["kind"] = tx.kind if isinstance(tx.kind, Kind) else Kind(str(tx.kind).strip())
-    except ValueError:
-        errors.add(
-            InvalidComponent(
-                "is not a transaction kind",
-                value=tx.kind,
-                path="kind",
-                expected="one of " + ", ".join(k.value for k in Kind),
-            ),
-            path=path,
-        )
+    with errors.catch(path=path):
+        fields["kind"] = enum_member(Kind, tx.kind, path="kind", what="a transaction kind",
+                                     clean=lambda kind: str(kind).strip())  # fmt: skip
     with errors.catch(path=path):
         number = tx.number.strip() if isinstance(tx.number, str) else None
         if not number:
