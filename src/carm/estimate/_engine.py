@@ -69,13 +69,8 @@ _SOURCE_SIMA: Final = "Special Import Measures Act (supplied by the caller)"
 class _Context:
     shipment: Shipment
     checked: CheckedShipment
-    day: date
-    schedule: Schedule
-    tables: Tables
-    treatments: TreatmentTable
     settings: Settings
-    casual: bool
-    rules: Rules
+    rules: Rules  # with the schedule, tables, treatments, release date and casual-or-not in use
     zero: Decimal  # 0 rounded by the policy ("0.00"), so that every amount shows its cents
     rework: Rework | None  # None: keep each line's steps; else work them out again when read
     sales_taxes: SalesTaxes
@@ -128,7 +123,7 @@ def _price(ctx: _Context, cl: CheckedLine) -> _Priced:
     quantities = _quantities(cl, plan.tariff_line)
     quote = ctx.quotes.get(cl.currency)
     if quote is None:
-        day = ctx.shipment.direct_shipment_date or ctx.day
+        day = ctx.shipment.direct_shipment_date or ctx.rules.day
         quote = ctx.quotes[cl.currency] = ctx.checked.fx.quote(cl.currency, day)
     vfd = ctx.settings.rounding.round(cl.value * quote.rate)
     return _Priced(cl, plan, quantities, quote, vfd)
@@ -156,11 +151,11 @@ def _choose_treatment(priced: _Priced, ctx: _Context) -> _Chosen:
     tline, eligible = plan.tariff_line, plan.eligible
     vfd, quantities = priced.value_for_duty, priced.quantities
     if cl.line.treatment is not None:
-        forced = ctx.treatments.treatment(cl.line.treatment)
+        forced = ctx.rules.treatments.treatment(cl.line.treatment)
         if forced not in eligible:
             raise InvalidComponent(
                 f"treatment {forced.abbreviation} is not open to goods of {cl.origin} on "
-                f"{ctx.day.isoformat()}"
+                f"{ctx.rules.day.isoformat()}"
                 + ("" if cl.line.proof_of_origin else " without proof of origin"),
                 value=cl.line.treatment,
                 path="treatment",
@@ -217,10 +212,10 @@ def _excise(
         return _ZERO, _ZERO
     rounding = ctx.settings.rounding
     if excise.kind in _LUXURY_KINDS:
-        row = ctx.tables.luxury_for(excise.kind, ctx.day)
+        row = ctx.rules.tables.luxury_for(excise.kind, ctx.rules.day)
         if row is None:
             raise NotInEffect(
-                f"no luxury tax rule for {excise.kind} on {ctx.day.isoformat()}",
+                f"no luxury tax rule for {excise.kind} on {ctx.rules.day.isoformat()}",
                 value=excise.kind,
                 path="excise.kind",
             )
@@ -279,14 +274,16 @@ def _excise(
 def _no_excise_rate(cl: CheckedLine, ctx: _Context) -> NotInEffect:
     assert cl.excise is not None
     kind = cl.excise.kind
-    known = sorted({f"{r.valid_from}..{r.valid_to or ''}" for r in ctx.tables.excise_known(kind)})
+    known = sorted(
+        {f"{r.valid_from}..{r.valid_to or ''}" for r in ctx.rules.tables.excise_known(kind)}
+    )
     needs = ""
     if kind in ("spirits", "wine", "beer") and cl.alcohol is None:
         needs = " (give alcohol=% by volume)"
     if kind == "fuel-inefficient-vehicle" and cl.fuel_consumption is None:
         needs = " (give excise=Excise(..., fuel_consumption=...))"
     return NotInEffect(
-        f"no bundled {kind} excise rate for {ctx.day.isoformat()}{needs}",
+        f"no bundled {kind} excise rate for {ctx.rules.day.isoformat()}{needs}",
         value=kind,
         path="excise",
         expected=f"excise=Excise({kind!r}, rate='...') with the rate in force; "
@@ -385,7 +382,7 @@ def _taxes(
     row, why, provincial = ctx.sales_taxes
     if row is None:
         raise NotInEffect(
-            f"no GST rate for {ctx.day.isoformat()}", value=ctx.day, path="release_date"
+            f"no GST rate for {ctx.rules.day.isoformat()}", value=ctx.rules.day, path="release_date"
         )
     gst_hst = rounding(value_for_tax * row.rate / _HUNDRED)
     if steps is not _UNRECORDED:
@@ -411,7 +408,7 @@ def _low_value(priced: list[_Priced], ctx: _Context) -> tuple[LowValueOutcome, D
 
     if mode == "other":
         return none("none: the low-value rules cover courier and postal shipments")
-    if shipment.gift and (mode != "postal-gift" or not ctx.casual):
+    if shipment.gift and (mode != "postal-gift" or not ctx.rules.casual):
         return none("none: the gift allowance covers casual gifts by mail")
     excluded = [
         p
@@ -422,11 +419,11 @@ def _low_value(priced: list[_Priced], ctx: _Context) -> tuple[LowValueOutcome, D
         return none(
             f"none: line {excluded[0].checked.position + 1} holds goods the remission orders exclude (alcohol, tobacco, excise goods)"
         )
-    rows = ctx.tables.low_value_for(mode, ctx.day)
+    rows = ctx.rules.tables.low_value_for(mode, ctx.rules.day)
     if not rows:
         raise NotInEffect(
-            f"no low-value rule for {mode} shipments on {ctx.day.isoformat()}",
-            value=ctx.day,
+            f"no low-value rule for {mode} shipments on {ctx.rules.day.isoformat()}",
+            value=ctx.rules.day,
             path="release_date",
         )
     shipped_from = ctx.checked.shipped_from
@@ -563,7 +560,7 @@ def _estimate(
     if not isinstance(cast(object, shipment.release_date), date):
         errors.raise_if_any()  # nothing more can be checked without the date
     day = shipment.release_date
-    # "is None", not "or": a schedule's truth is its length, which counts its lines.
+    # "is None", not "or": a schedule's truth is its length.
     if schedule is not None:
         schedule_in_use = schedule
     elif schedule_in_use is None:
@@ -578,7 +575,7 @@ def _estimate(
     zero = settings.rounding.round(_ZERO)
     rework = None if working else Rework(shipment, settings)
     taxes = rules.sales_taxes(checked.province, settings.hst_on_commercial)
-    ctx = _Context(shipment, checked, day, *in_use, settings, casual, rules, zero, rework, taxes)
+    ctx = _Context(shipment, checked, settings, rules, zero, rework, taxes)
     # partial, not lambda: called once a line, and a partial adds no Python frame.
     priced = _every_line(checked.lines, partial(_price, ctx), _position, errors)
     errors.raise_if_any()
@@ -590,7 +587,7 @@ def _estimate(
         shipment,
         tuple(lines),
         relief,
-        ctx.schedule.edition,
+        ctx.rules.schedule.edition,
         settings,
         {key: value for key, value in engine.items() if value is not None},
     )

@@ -61,14 +61,7 @@ class LinePlan:
     eligible: tuple[Treatment, ...]
     candidates: tuple[Candidate, ...]
     surtaxes: tuple[SurtaxRow, ...]
-    why: str = attrs.field(init=False)  # why the engine takes the candidate it does
-
-    def __attrs_post_init__(self) -> None:
-        many = len(self.eligible) > 1
-        why = (
-            "the lowest duty of the eligible treatments" if many else "the only eligible treatment"
-        )
-        object.__setattr__(self, "why", why)
+    why: str  # why the engine takes the candidate it does
 
 
 class Rules:
@@ -106,7 +99,13 @@ class Rules:
             surtaxes = self.tables.surtaxes_for(
                 tariff_line.tariff_item.replace(".", ""), origin, self.day, casual=self.casual
             )
-            found = LinePlan(tariff_line, eligible, candidates, surtaxes)
+            many = len(eligible) > 1
+            why = (
+                "the lowest duty of the eligible treatments"
+                if many
+                else "the only eligible treatment"
+            )
+            found = LinePlan(tariff_line, eligible, candidates, surtaxes, why)
             if len(self._plans) < _PLANS_KEPT:
                 self._plans[key] = found
         return found

@@ -49,10 +49,6 @@ class Pairs(Sequence[tuple[str, Any]]):
         return zip(self.numbers, self.amounts, strict=True)
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Pairs):
-            return list(self.numbers) == list(other.numbers) and list(self.amounts) == list(
-                other.amounts
-            )
         return isinstance(other, Sequence) and list(self) == list(other)
 
     __hash__ = None  # type: ignore[assignment]  # mutable columns
