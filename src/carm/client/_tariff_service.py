@@ -24,6 +24,11 @@ CBSA_TARIFF_SERVICE: Final = "https://ccapi-ipacc.cbsa-asfc.cloud-nuage.canada.c
 """The CBSA's tariff service, as public client code calls it (`cbsa-carm-facts.md` §5.2)."""
 
 
+def _dotted(number: str) -> str:
+    """A tariff number as the service writes it: 0602.90.90.90."""
+    return format_code(parse_tariff_code(number, path="number"))
+
+
 class CBSATariffService(SyncClient):
     """Classifications, customs duties and excise tax codes as of a date, from the CBSA tariff
     service (or the sandbox's emulation of it), and :meth:`sync` to keep a whole edition in carm's
@@ -40,7 +45,7 @@ class CBSATariffService(SyncClient):
         super().__init__(base_url, transport=transport, headers=headers, **options)
 
     def _key(self, number: str, as_of: date) -> str:
-        dotted = format_code(parse_tariff_code(number, path="number"))
+        dotted = _dotted(number)
         return f"tariffClassifications(TariffNumber='{dotted}',AsOfDate='{as_of.isoformat()}')"
 
     def classification(self, number: str, as_of: date) -> dict[str, Any]:
@@ -52,7 +57,7 @@ class CBSATariffService(SyncClient):
 
         Its validity dates are left unknown: the reference names the fields it saw, not those.
         """
-        dotted = format_code(parse_tariff_code(number, path="number"))
+        dotted = _dotted(number)
         key = (
             f"exciseTaxes(TariffNumber='{dotted}',ExciseTaxCode='{code.strip().upper()}',"
             f"AsOfDate=datetime'{as_of.isoformat()}T00:00:00')"

@@ -81,6 +81,11 @@ def _value(fields: Mapping[str, Any], kind: str, slot: str) -> Rate | None:
             value=qualifier,
             path=f"SpecificRate{slot}QualifierCode",
         )
+    return _per_unit(value, qualifier, fields)
+
+
+def _per_unit(value: Decimal, qualifier: str, fields: Mapping[str, Any]) -> Specific:
+    """An amount per unit: dollars (qualifier 1) or cents (2), in the entity's unit of measure."""
     unit = str(fields.get("UnitOfMeasureCode") or "")
     if not unit:
         raise InvalidFormat("a specific rate needs its unit", value=None, path="UnitOfMeasureCode")
@@ -149,7 +154,4 @@ def excise_rate_from_fields(fields: Mapping[str, Any]) -> Rate:
             path="ExciseTaxRateTypeCode",
             expected="1 (dollars per unit), 2 (cents per unit) or 3 (percent of value for duty)",
         )
-    unit = str(fields.get("UnitOfMeasureCode") or "")
-    if not unit:
-        raise InvalidFormat("a specific rate needs its unit", value=None, path="UnitOfMeasureCode")
-    return Specific(value, unit, kind == _CENTS)
+    return _per_unit(value, kind, fields)
