@@ -13,7 +13,7 @@ from carm.cli import cli, echo_json, parse_date
 from carm.money import to_decimal
 from carm.tariff import Edition, TariffLine, available_editions, import_edition, load_schedule
 from carm.tariff._units import unit_code
-from carm.tariff.classify import classify
+from carm.tariff.classify import METHODS, classify
 from carm.tariff.evaluate import evaluate, read_labelled
 
 
@@ -168,12 +168,22 @@ def sync(as_of: str, edition: str, effective: str | None, url: str | None, as_js
         _report("synced", service.sync(day, edition=edition, effective=when), as_json)
 
 
+_METHOD = click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default="auto",
+    show_default=True,
+    help="keywords (BM25), hybrid (adds the embedding model), auto (hybrid when installed).",
+)
+
+
 @tariff_group.command(name="evaluate")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_METHOD
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def evaluate_command(file: Path, as_json: bool) -> None:
+def evaluate_command(file: Path, method: str, as_json: bool) -> None:
     """Accuracy of classification on a labelled CSV (columns description,hs6)."""
-    result = evaluate(read_labelled(file))
+    result = evaluate(read_labelled(file), method=method)
     if as_json:
         echo_json(result)
         return
@@ -183,18 +193,22 @@ def evaluate_command(file: Path, as_json: bool) -> None:
 @cli.command(name="classify")
 @click.argument("text")
 @click.option("--limit", default=5, show_default=True, help="How many candidates.")
+@_METHOD
 @click.option("--json", "as_json", is_flag=True, help="Print the candidates as JSON.")
-def classify_command(text: str, limit: int, as_json: bool) -> None:
+def classify_command(text: str, limit: int, method: str, as_json: bool) -> None:
     """Suggest classifications for a product description, best first, with their paths."""
-    candidates = classify(text, limit=limit)
+    candidates = classify(text, limit=limit, method=method)
     if as_json:
         echo_json(candidates)
         return
     if not candidates:
-        click.echo("no match: the nomenclature knows none of these words")
+        click.echo("no match: nothing in the nomenclature is close to this description")
         return
     for rank, c in enumerate(candidates, start=1):
-        click.echo(f"{rank}. {c.code:<14} score {c.score:.2f}  matched: {', '.join(c.evidence)}")
+        words = [e for e in c.evidence if not e.startswith("like: ")]
+        click.echo(f"{rank}. {c.code:<14} score {c.score:.2f}  matched: {', '.join(words) or '-'}")
+        for hint in c.evidence[len(words) :]:
+            click.echo(f"     {hint[:100]}")
         for level, code, description in c.path[1:]:
             click.echo(f"     {level:<11} {code:<8} {description[:80]}")
 

@@ -18,6 +18,10 @@ How it ranks (measured on ``shared/data/classification_dev``; see docs/classify.
    rather than invented confidence.
 
 The index is built from package data on the first call (well under a second) and kept.
+
+With the extra ``embeddings`` and the model installed, a second ranker (:mod:`carm.tariff._vectors`)
+compares the description's meaning with every line of the nomenclature, and the keyword score is
+added to it at a fifth of the weight (``method="hybrid"``, the default when installed).
 """
 
 from __future__ import annotations
@@ -38,10 +42,18 @@ from typing import Any, Final
 
 import attrs
 
-from carm.errors import InvalidFormat, InvalidLength, InvalidType
+from carm.errors import InvalidComponent, InvalidFormat, InvalidLength, InvalidType
 from carm.tariff._hs import format_code, nomenclature
 
-__all__ = ["Candidate", "build_index", "classify", "normalise", "sources_digest"]
+__all__ = [
+    "METHODS",
+    "Candidate",
+    "build_index",
+    "chosen_method",
+    "classify",
+    "normalise",
+    "sources_digest",
+]
 
 MAX_TEXT: Final = 10_000
 _K1: Final = 1.2
@@ -348,8 +360,16 @@ def _most_specific(hs6: str, words: set[str]) -> str:
     return best
 
 
-def classify(text: str, *, limit: int = 5) -> list[Candidate]:
+METHODS: Final = ("auto", "hybrid", "keywords")
+_KEYWORD_WEIGHT: Final = 0.2
+
+
+def classify(text: str, *, limit: int = 5, method: str = "auto") -> list[Candidate]:
     """The ``limit`` most likely classifications for a product description, best first.
+
+    ``method``: ``"keywords"`` ranks by BM25 alone; ``"hybrid"`` adds the sentence-embedding
+    ranker (extra ``embeddings`` and the model: see :mod:`carm.tariff._encoder`); ``"auto"``
+    (default) is hybrid when that is installed, keywords otherwise.
 
     >>> best = classify("Women's cotton knit T-shirt")[0]
     >>> best.hs6, best.code
@@ -359,16 +379,34 @@ def classify(text: str, *, limit: int = 5) -> list[Candidate]:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidFormat(value=limit, path="limit", expected="a positive int")
     words = normalise(text)
+    keyword_scores, matched = _keyword_scores(words)
+    if chosen_method(method) == "keywords":
+        ranked = sorted(keyword_scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return _candidates(ranked, words, matched)
+    return _hybrid(text, words, keyword_scores, matched, limit)
+
+
+def chosen_method(method: str) -> str:
+    """The ranker ``method`` stands for: ``"auto"`` resolved to what is installed."""
+    from carm.tariff._vectors import semantic_installed
+
+    if method not in METHODS:
+        raise InvalidComponent(
+            "is not a ranking method", value=method, path="method", expected=", ".join(METHODS)
+        )
+    if method == "auto":
+        return "hybrid" if semantic_installed() else "keywords"
+    return method
+
+
+def _keyword_scores(words: list[str]) -> tuple[dict[int, float], dict[int, set[str]]]:
+    """BM25 per subheading over the best possible for these words, blended with the heading's."""
     if not words:
-        return []
-    index = _index().subheadings
-    headings = _index().headings
+        return {}, {}
+    index, headings = _index().subheadings, _index().headings
     scores, matched = index.scores(words)
-    if not scores:
-        return []
     heading_scores, _ = headings.scores(words)
-    ceiling = index.ceiling(words)
-    heading_ceiling = headings.ceiling(words)
+    ceiling, heading_ceiling = index.ceiling(words), headings.ceiling(words)
     blended = {
         doc: (1 - _HEADING_WEIGHT) * score / ceiling
         + _HEADING_WEIGHT
@@ -376,16 +414,57 @@ def classify(text: str, *, limit: int = 5) -> list[Candidate]:
         / heading_ceiling
         for doc, score in scores.items()
     }
-    ceiling = 1.0
-    ranked = sorted(blended.items(), key=lambda item: (-item[1], index.codes[item[0]]))[:limit]
+    return blended, matched
+
+
+def _hybrid(
+    text: str,
+    words: list[str],
+    keyword_scores: dict[int, float],
+    matched: dict[int, set[str]],
+    limit: int,
+) -> list[Candidate]:
+    """Cosine to the closest nomenclature line, plus a fifth of the keyword score. A description
+    with no word the nomenclature knows and none the model knows gets no candidates: a cosine
+    alone does not tell nonsense (all-MiniLM-L6-v2 puts "zzqx" closer to copra, 0.50, than
+    "bluetooth speaker" to loudspeakers, 0.40)."""
+    import numpy as np
+
+    from carm.tariff._vectors import semantic_index
+
+    semantic = semantic_index()
+    if not keyword_scores and not semantic.encoder.known_words(text):
+        return []
+    query = semantic.query(text)
+    combined = semantic.similarities(query).astype(np.float64)
+    for doc, score in keyword_scores.items():
+        combined[doc] += _KEYWORD_WEIGHT * score
+    combined /= 1 + _KEYWORD_WEIGHT
+    count = min(limit, len(combined))
+    best = np.argpartition(-combined, count - 1)[:count]
+    ranked = sorted(
+        ((int(doc), float(combined[doc])) for doc in best), key=lambda item: (-item[1], item[0])
+    )
+    hints = {doc: semantic.closest_line(doc, query) for doc, _ in ranked}
+    return _candidates(ranked, words, matched, hints)
+
+
+def _candidates(
+    ranked: list[tuple[int, float]],
+    words: list[str],
+    matched: dict[int, set[str]],
+    closest: dict[int, str] | None = None,
+) -> list[Candidate]:
+    codes = _index().subheadings.codes
     query_words = set(words)
     return [
         Candidate(
-            hs6=index.codes[doc],
-            code=_most_specific(index.codes[doc], query_words),
-            score=round(min(score / ceiling, 1.0), 4),
-            path=_path(index.codes[doc]),
-            evidence=tuple(sorted(matched[doc])),
+            hs6=codes[doc],
+            code=_most_specific(codes[doc], query_words),
+            score=round(min(max(score, 0.0), 1.0), 4),
+            path=_path(codes[doc]),
+            evidence=tuple(sorted(matched.get(doc, ())))
+            + ((f"like: {closest[doc]}",) if closest else ()),
         )
         for doc, score in ranked
     ]

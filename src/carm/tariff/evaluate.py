@@ -11,13 +11,14 @@ from pathlib import Path
 import attrs
 
 from carm.errors import InvalidFormat
-from carm.tariff.classify import classify
+from carm.tariff.classify import chosen_method, classify
 
 __all__ = ["Evaluation", "evaluate", "read_labelled"]
 
 
 @attrs.frozen
 class Evaluation:
+    method: str
     rows: int
     top1_hs6: float
     top5_hs6: float
@@ -28,7 +29,8 @@ class Evaluation:
 
     def to_text(self) -> str:
         return (
-            f"rows {self.rows}\n"
+            f"method         {self.method}\n"
+            f"rows           {self.rows}\n"
             f"top-1 HS6      {self.top1_hs6:6.1%}\n"
             f"top-5 HS6      {self.top5_hs6:6.1%}\n"
             f"top-1 heading  {self.top1_heading:6.1%}\n"
@@ -52,13 +54,16 @@ def read_labelled(path: str | Path) -> list[tuple[str, str]]:
 def evaluate(
     pairs: Iterable[tuple[str, str]],
     rank: Callable[[str], list[str]] | None = None,
+    *,
+    method: str = "auto",
 ) -> Evaluation:
     """Top-1/top-5 accuracy at HS6, top-1 at heading and chapter, and query latency.
 
-    ``rank`` (description to HS6 codes, best first) defaults to carm's classifier; the benchmark
-    passes a baseline.
+    ``rank`` (description to HS6 codes, best first) defaults to carm's classifier with ``method``
+    (see :func:`carm.tariff.classify`); the benchmark passes a baseline.
     """
-    chosen = rank or (lambda text: [c.hs6 for c in classify(text, limit=5)])
+    name = "given" if rank else chosen_method(method)
+    chosen = rank or (lambda text: [c.hs6 for c in classify(text, limit=5, method=name)])
     top1 = top5 = heading = chapter = 0
     latencies = []
     count = 0
@@ -76,6 +81,6 @@ def evaluate(
         raise InvalidFormat("no labelled rows", value=0, path="file")
     latencies.sort()
     return Evaluation(
-        count, top1 / count, top5 / count, heading / count, chapter / count,
+        name, count, top1 / count, top5 / count, heading / count, chapter / count,
         latencies[count // 2], latencies[min(count - 1, int(count * 0.95))],
     )  # fmt: skip

@@ -1,0 +1,122 @@
+"""The classifier's sentence-embedding ranker (extra ``embeddings`` + the model, as CI installs)."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from carm.errors import InvalidComponent
+from carm.tariff import _encoder, _vectors, classify
+from carm.tariff.classify import chosen_method
+
+REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
+
+
+@pytest.fixture
+def fresh_index() -> Iterator[None]:
+    _vectors.semantic_index.cache_clear()
+    yield
+    _vectors.semantic_index.cache_clear()
+
+
+def test_the_numpy_encoder_gives_what_sentence_transformers_gives() -> None:
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    vectors = _encoder.Encoder(_encoder.find_model()).encode(reference["texts"])
+    assert np.abs(vectors - np.array(reference["vectors"])).max() < 1e-5
+
+
+def test_texts_of_any_length_are_encoded_alike_alone_or_in_a_batch() -> None:
+    encoder = _vectors.semantic_index().encoder
+    texts = ["a", "stainless steel kitchen sink with two bowls and a drain board " * 3, "ÿ"]
+    together = encoder.encode(texts, batch=2)
+    for text, row in zip(texts, together, strict=True):
+        assert np.abs(encoder.encode([text])[0] - row).max() < 1e-5
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_shipped_vectors_are_what_the_model_makes_of_the_data() -> None:
+    # Stale after a change to the data: rerun scripts/build_classify_vectors.py.
+    index = _vectors.semantic_index()
+    pairs = list(_vectors.line_texts())
+    assert len(index.vectors) == len(pairs)
+    assert index.texts == [text.replace("\n", " ") for _, text in pairs]
+    assert index.codes == sorted({code for code, _ in pairs})
+    sample = list(range(0, len(pairs), len(pairs) // 40))
+    for position in sample:
+        code, text = pairs[position]
+        query = index.query(text)
+        assert float(index.vectors[position] @ query) > 0.99, text
+        assert index.codes[int(np.searchsorted(index.starts, position, side="right")) - 1] == code
+
+
+def test_auto_means_hybrid_when_the_model_is_installed() -> None:
+    assert chosen_method("auto") == "hybrid"
+    with pytest.raises(InvalidComponent) as caught:
+        classify("shirt", method="neural")
+    assert str(caught.value) == (
+        "method: is not a ranking method: expected auto, hybrid, keywords (got 'neural')"
+    )
+
+
+def test_without_the_model_auto_means_keywords(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(_encoder.MODEL_SETTING, raising=False)
+    monkeypatch.setattr(_encoder, "find_spec", lambda name: None)
+    assert chosen_method("auto") == "keywords"
+    with pytest.raises(InvalidComponent, match="no sentence-embedding model is installed"):
+        _encoder.find_model()
+    assert classify("Women's cotton knit T-shirt")[0].evidence == (
+        "cotton",
+        "knitted",
+        "tshirt",
+        "women",
+    )
+
+
+def test_a_model_directory_named_in_the_setting_must_hold_the_model(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fresh_index: None
+) -> None:
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setenv(_encoder.MODEL_SETTING, str(tmp_path))
+    with pytest.raises(InvalidComponent) as caught:
+        classify("garlic powder")  # auto: a model asked for by name is not passed over
+    assert str(caught.value) == (
+        "CARM_EMBEDDING_MODEL: the embedding model directory lacks model.safetensors, "
+        f"tokenizer.json: expected a directory holding all-MiniLM-L6-v2 (got '{tmp_path}')"
+    )
+    assert classify("garlic powder", method="keywords")[0].hs6 == "071290"
+
+
+def test_another_model_than_the_vectors_were_made_with_is_refused(
+    monkeypatch: pytest.MonkeyPatch, fresh_index: None
+) -> None:
+    monkeypatch.setattr(_vectors, "model_digest", lambda folder: "0" * 64)
+    with pytest.raises(InvalidComponent, match="not the one the shipped vectors were made with"):
+        classify("garlic powder", method="hybrid")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Everyday product names that no line of the nomenclature contains (HS 2022 3304.10 lip
+        # make-up; 8518.2x loudspeakers; 8518.30 headphones and earphones).
+        ("lipstick", "330410"),
+        ("bluetooth speaker", "85182"),
+        ("wireless earbuds", "851830"),
+    ],
+)
+def test_hybrid_finds_what_the_words_alone_miss(text: str, code: str) -> None:
+    assert not classify(text, method="keywords", limit=1)[:1] or not classify(
+        text, method="keywords", limit=1
+    )[0].hs6.startswith(code)
+    best = classify(text, method="hybrid", limit=5)[0]
+    assert best.hs6.startswith(code)
+    assert best.evidence[-1].startswith("like: ")
+    assert 0 < best.score <= 1
+
+
+def test_nonsense_gets_no_candidates_from_either_ranker() -> None:
+    for text in ("zzqx vlorp", "asdf", "¿¿¿"):
+        assert classify(text, method="hybrid") == []
+        assert classify(text, method="keywords") == []
