@@ -182,3 +182,54 @@ def test_read_rows_reports_every_row_without_the_columns(tmp_path: Path) -> None
     with pytest.raises(ValidationErrors) as caught:
         read_pairs(side, number="ref", amount="total")
     assert caught.value.paths == ("[1].total", "[2].ref", "[2].total", "[3].ref")
+
+
+_DIGIT_NUMBERS = st.sampled_from(["12345000000427", "12345000000435", "00000000000001", "99999"])
+_CLEAN_AMOUNTS = st.from_regex(r"-?[0-9]{1,3}\.[0-9]{2}", fullmatch=True)
+
+
+@given(
+    st.lists(st.tuples(_DIGIT_NUMBERS, _CLEAN_AMOUNTS), min_size=1, max_size=30),
+    st.lists(st.tuples(_DIGIT_NUMBERS, _CLEAN_AMOUNTS), min_size=1, max_size=30),
+)
+def test_sorted_columns_dictionaries_and_rows_agree(
+    statement: list[tuple[str, str]], books: list[tuple[str, str]]
+) -> None:
+    # Equal-length digit numbers take the sorted NumPy path; one shorter number ("99999") sends
+    # the same rows through the dictionaries; mappings go row by row. Same result, same order.
+    from carm.ledger import _reconcile, _sorted
+
+    widths = {len(number) for number, _ in statement + books}
+    sorted_path = _sorted.match_sorted(
+        _reconcile.clean_columns(statement), _reconcile.clean_columns(books)
+    )
+    assert (sorted_path is not None) == (len(widths) == 1)
+    found = reconcile(statement, books)
+    assert found == reconcile(rows(*statement), rows(*books))
+    assert found.summary["statement_total"] == sum(D(amount) for _, amount in statement)
+
+
+def test_duplicates_are_listed_in_the_order_they_first_appear() -> None:
+    statement = [("B2", "1.00"), ("A1", "1.00"), ("A1", "2.00"), ("B2", "1.00"), ("C3", "5.00")]
+    for side in (statement, rows(*statement)):
+        found = reconcile(side, [("C3", "5.00")])
+        assert [(d.number, d.amounts) for d in found.duplicates] == [
+            ("B2", (D("1.00"), D("1.00"))),
+            ("A1", (D("1.00"), D("2.00"))),
+        ]
+        assert found.summary["matched"] == 1
+
+
+def test_without_numpy_the_dictionaries_reconcile(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from carm.ledger import _reconcile, _sorted
+
+    statement = [("12345000000427", "10.00"), ("12345000000435", "4.00")]
+    books = [("12345000000427", "10.00"), ("12345000000443", "1.00")]
+    columns = (_reconcile.clean_columns(statement), _reconcile.clean_columns(books))
+    assert _sorted.match_sorted(*columns) is not None
+    expected = reconcile(statement, books)
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now raises ImportError
+    assert _sorted.match_sorted(*columns) is None
+    assert reconcile(statement, books) == expected
