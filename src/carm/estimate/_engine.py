@@ -379,12 +379,12 @@ def _taxes(
                   source="Excise Tax Act Sch. VII (non-taxable importations)")  # fmt: skip
         return _ZERO, _ZERO
     rounding = ctx.settings.rounding.round
-    row, why, provincial = ctx.sales_taxes
+    row, why, provincial, share = ctx.sales_taxes
     if row is None:
         raise NotInEffect(
             f"no GST rate for {ctx.rules.day.isoformat()}", value=ctx.rules.day, path="release_date"
         )
-    gst_hst = rounding(value_for_tax * row.rate / _HUNDRED)
+    gst_hst = rounding(value_for_tax * share)
     if steps is not _UNRECORDED:
         steps.append((row.tax, "{}% of {} = {}{}", (row.rate, value_for_tax, gst_hst, why),
                       gst_hst, row.source, None))  # fmt: skip

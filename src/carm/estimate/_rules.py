@@ -47,6 +47,7 @@ class SalesTaxes(NamedTuple):
     federal: SalesTaxRow | None
     why: str
     provincial: tuple[SalesTaxRow, ...]
+    federal_share: Decimal  # the federal rate over 100, divided once for every line
 
 
 @attrs.frozen
@@ -127,7 +128,8 @@ class Rules:
             if self.casual:
                 found_rows = (self.tables.sales_tax_rate(province, t, day) for t in _PROVINCIAL)
                 provincial = tuple(r for r in found_rows if r is not None)
-            found = self._taxes[key] = SalesTaxes(row, why, provincial)
+            share = row.rate / 100 if row is not None else Decimal(0)
+            found = self._taxes[key] = SalesTaxes(row, why, provincial, share)
         return found
 
     def excise(
