@@ -262,3 +262,15 @@ def test_the_fast_path_agrees_with_the_explanation(
     # the same quantities spelled another way take the checked path and give the same duty
     spelled = {code.lower(): str(amount) for code, amount in quantities.items()}
     assert rate.duty(str(value), spelled) == rate.duty(value, quantities)
+
+
+@given(
+    st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=0, max_value=300, places=3, allow_nan=False, allow_infinity=False),
+)
+def test_the_engines_ad_valorem_duty_is_the_duty(value: Decimal, percent: Decimal) -> None:
+    rate = parse_rate(f"{percent}%")
+    assert rate.unchecked_duty(value, {}) == rate.duty(value)
+    assert HALF_UP_CENT.round(rate.unchecked_duty(value, {})) == rate.duty(
+        value, rounding=HALF_UP_CENT
+    )

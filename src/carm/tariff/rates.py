@@ -243,8 +243,8 @@ class AdValorem(Rate):
     """A percentage of the value for duty."""
 
     percent: Decimal
-    # The percent over 100, divided once: a bulk run multiplies by it on every line. The
-    # product equals value × percent / 100 exactly (Decimal keeps every digit at this size).
+    # The percent over 100, divided once: the engine multiplies by it on every line. The product
+    # equals value × percent / 100 exactly (Decimal keeps every digit at this size).
     _share: Decimal = attrs.field(init=False, eq=False, repr=False)
 
     @_share.default
@@ -256,11 +256,16 @@ class AdValorem(Rate):
         return f"{self.percent}%"
 
     def _evaluate(self, value: Decimal, quantities: Quantities) -> Evaluation:
-        amount = value * self.percent / _HUNDRED  # the exponent the working has always shown
+        amount = self._amount(value, quantities)
         return Evaluation(self.text, amount, f"{self.percent}% of {_figure(value)}")
 
     def _amount(self, value: Decimal, quantities: Quantities) -> Decimal:
-        return value * self._share
+        return value * self.percent / _HUNDRED
+
+    def unchecked_duty(self, value_for_duty: Decimal, quantities: Quantities) -> Decimal:
+        # Equal in value to duty(); its exponent may differ (180.0000, not 180.00), which the
+        # engine's rounding does away with.
+        return value_for_duty * self._share
 
 
 @attrs.frozen
