@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carm.errors import InvalidComponent
 from carm.tariff import _encoder, _vectors, classify
@@ -120,3 +122,19 @@ def test_nonsense_gets_no_candidates_from_either_ranker() -> None:
     for text in ("zzqx vlorp", "asdf", "¿¿¿"):
         assert classify(text, method="hybrid") == []
         assert classify(text, method="keywords") == []
+
+
+def test_full_width_letters_and_lone_surrogates_read_as_text() -> None:
+    expected = [c.hs6 for c in classify("cotton shirt", method="hybrid")]
+    assert [c.hs6 for c in classify("ｃｏｔｔｏｎ　ｓｈｉｒｔ", method="hybrid")] == expected
+    assert [c.hs6 for c in classify("\ud800cotton shirt", method="hybrid")][:1] == expected[:1]
+
+
+_ANY_CODE_POINT = st.one_of(st.characters(), st.characters(categories=["Cs"]))
+
+
+@given(st.lists(_ANY_CODE_POINT, min_size=1, max_size=60).map("".join).filter(str.strip))
+def test_any_code_point_never_crashes_the_model(text: str) -> None:
+    # Lone surrogates included: st.text leaves them out even when its alphabet has them.
+    for candidate in classify(text, method="hybrid", limit=2):
+        assert 0 <= candidate.score <= 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -32,7 +33,14 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["SemanticIndex", "build_vectors", "line_texts", "semantic_index", "semantic_installed"]
+__all__ = [
+    "SemanticIndex",
+    "build_vectors",
+    "line_texts",
+    "query_text",
+    "semantic_index",
+    "semantic_installed",
+]
 
 VECTORS: Final = "classify_vectors.npz"
 _DIMENSIONS: Final = 128
@@ -77,7 +85,8 @@ class SemanticIndex:
     texts: list[str]  # of the lines, in the vectors' order
 
     def query(self, text: str) -> npt.NDArray[np.float32]:
-        """``text`` as a vector of the stored lines' space (projected, unit length)."""
+        """``text`` (as :func:`query_text` leaves it) as a vector of the stored lines' space
+        (projected, unit length)."""
         import numpy as np
 
         vector: npt.NDArray[np.float32] = (
@@ -107,6 +116,14 @@ class SemanticIndex:
 @cache
 def _texts() -> list[str]:
     return [text for _, text in line_texts()]
+
+
+def query_text(text: str) -> str:
+    """A description as the model should read it: compatibility forms folded (NFKC: full-width
+    "ｃｏｔｔｏｎ" is "cotton", which the model's own normaliser leaves alone) and what is not
+    text (lone surrogates, which the tokenizer refuses) replaced."""
+    folded = unicodedata.normalize("NFKC", text)
+    return folded.encode("utf-8", "replace").decode("utf-8")
 
 
 def semantic_installed() -> bool:

@@ -430,9 +430,10 @@ def _hybrid(
     "bluetooth speaker" to loudspeakers, 0.40)."""
     import numpy as np
 
-    from carm.tariff._vectors import semantic_index
+    from carm.tariff._vectors import query_text, semantic_index
 
     semantic = semantic_index()
+    text = query_text(text)
     if not keyword_scores and not semantic.encoder.known_words(text):
         return []
     query = semantic.query(text)
