@@ -145,3 +145,12 @@ def test_as_of_picks_the_edition_in_effect() -> None:
         NotInEffect, match="no edition of the Customs Tariff is in effect on 2026-08-31"
     ):
         load_schedule(as_of=date(2026, 8, 31))
+
+
+def test_the_lines_under_a_subheading_are_those_iteration_finds() -> None:
+    schedule = load_schedule()
+    subheadings = {line.hs6 for line in schedule}
+    assert len(subheadings) > 100
+    for hs6 in subheadings:
+        assert list(schedule.under(hs6)) == [line for line in schedule if line.hs6 == hs6]
+    assert list(schedule.under("999999")) == []

@@ -351,9 +351,7 @@ def _most_specific(hs6: str, words: set[str]) -> str:
     from carm.tariff.editions import load_schedule
 
     best, best_overlap = format_code(hs6), -1
-    for line in load_schedule():
-        if line.hs6 != hs6:
-            continue
+    for line in load_schedule().under(hs6):
         overlap = len(words & set(normalise(line.description)))
         if overlap > best_overlap:
             best, best_overlap = line.code, overlap

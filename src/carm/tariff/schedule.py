@@ -208,12 +208,25 @@ class Schedule:
     def __iter__(self) -> Iterator[TariffLine]:
         """Every declarable line: classifications, and tariff items that have none."""
         for item in sorted(self._items):
-            codes = self._classifications.get(item)
-            if codes:
-                for code in codes:
-                    yield self._lines[code.replace(".", "")]
-            else:
-                yield self._items[item]
+            yield from self._declarable(item)
+
+    def under(self, hs6: str) -> Iterator[TariffLine]:
+        """The declarable lines of HS subheading ``hs6`` (six digits), in the order of iteration.
+
+        >>> from carm.tariff import load_schedule
+        >>> [line.code for line in load_schedule().under("610910")][:2]
+        ['6109.10.00.11', '6109.10.00.12']
+        """
+        for item in self._items_by_hs6.get(hs6, ()):
+            yield from self._declarable(item)
+
+    def _declarable(self, item: str) -> Iterator[TariffLine]:
+        codes = self._classifications.get(item)
+        if codes:
+            for code in codes:
+                yield self._lines[code.replace(".", "")]
+        else:
+            yield self._items[item]
 
     def lookup(self, code: str) -> TariffLine:
         """The tariff item (8 digits) or classification (10 digits) ``code`` names."""
