@@ -184,7 +184,9 @@ def test_read_rows_reports_every_row_without_the_columns(tmp_path: Path) -> None
     assert caught.value.paths == ("[1].total", "[2].ref", "[2].total", "[3].ref")
 
 
-_DIGIT_NUMBERS = st.sampled_from(["12345000000427", "12345000000435", "00000000000001", "99999"])
+_DIGIT_NUMBERS = st.sampled_from(
+    ["12345000000427", "12345000000435", "00000000000001", "99999", "7", "88", "999"]
+)
 _CLEAN_AMOUNTS = st.from_regex(r"-?[0-9]{1,3}\.[0-9]{2}", fullmatch=True)
 
 
@@ -233,3 +235,12 @@ def test_without_numpy_the_dictionaries_reconcile(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now raises ImportError
     assert _sorted.match_sorted(*columns) is None
     assert reconcile(statement, books) == expected
+
+
+def test_numbers_of_different_lengths_are_not_read_as_one_width() -> None:
+    # 2 + 1 + 3 digits make 3 numbers of 2 digits: "887999" must not be read as 88, 79, 99.
+    statement = [("88", "1.00"), ("7", "2.00"), ("999", "3.00")]
+    books = [("87", "1.00"), ("99", "2.00"), ("9", "3.00")]
+    found = reconcile(statement, books)
+    assert found.summary["matched"] == 0
+    assert [n for n, _ in found.only_in_statement] == ["88", "7", "999"]

@@ -47,12 +47,12 @@ def _keys(numbers: list[str]) -> Any:
     import numpy as np
 
     width = len(numbers[0])
+    if not 0 < width <= _MAX_DIGITS or set(map(len, numbers)) != {width}:
+        return None  # too long, or lengths differ (a total alone would not tell "88" "7" "999")
     try:
         joined = "".join(numbers).encode("ascii")
     except UnicodeEncodeError:
         return None
-    if not 0 < width <= _MAX_DIGITS or len(joined) != width * len(numbers):
-        return None  # too long, or lengths differ
     if len(joined.translate(None, _NOT_DIGITS)) != len(joined):
         return None
     digits = np.frombuffer(joined, dtype=np.uint8).reshape(len(numbers), width)
