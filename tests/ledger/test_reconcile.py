@@ -240,7 +240,9 @@ def test_without_numpy_the_dictionaries_reconcile(monkeypatch: pytest.MonkeyPatc
 def test_numbers_of_different_lengths_are_not_read_as_one_width() -> None:
     # 2 + 1 + 3 digits make 3 numbers of 2 digits: "887999" must not be read as 88, 79, 99.
     statement = [("88", "1.00"), ("7", "2.00"), ("999", "3.00")]
-    books = [("87", "1.00"), ("99", "2.00"), ("9", "3.00")]
+    books = [("87", "1.00"), ("9", "2.00"), ("999", "3.00")]
     found = reconcile(statement, books)
-    assert found.summary["matched"] == 0
-    assert [n for n, _ in found.only_in_statement] == ["88", "7", "999"]
+    assert [n for n, _ in found.matched] == ["999"]
+    assert [n for n, _ in found.only_in_statement] == ["88", "7"]
+    assert [n for n, _ in found.only_in_books] == ["87", "9"]
+    assert found.duplicates == ()
