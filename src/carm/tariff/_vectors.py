@@ -142,10 +142,10 @@ def semantic_installed() -> bool:
     return True
 
 
-def _digests() -> tuple[str, str]:
+def _digests(model: Path) -> tuple[str, str]:
     from carm.tariff.classify import sources_digest
 
-    return sources_digest(), model_digest(find_model())
+    return sources_digest(), model_digest(model)
 
 
 @cache
@@ -154,15 +154,16 @@ def semantic_index() -> SemanticIndex:
     the extra or the model is missing, or the model is not the one the vectors were made with."""
     import numpy as np
 
-    encoder = Encoder(find_model())
+    folder = find_model()
+    encoder = Encoder(folder)
     with resources.files("carm.tariff").joinpath("data", VECTORS).open("rb") as file:
         stored = dict(np.load(file, allow_pickle=False))
     about = json.loads(bytes(stored["about"]).decode("utf-8"))
-    sources, model = _digests()
+    sources, model = _digests(folder)
     if about["model_sha256"] != model:
         raise InvalidComponent(
             "the embedding model is not the one the shipped vectors were made with",
-            value=str(find_model()), path=MODEL_SETTING,
+            value=str(folder), path=MODEL_SETTING,
             expected=f"all-MiniLM-L6-v2 (weights SHA-256 {about['model_sha256'][:12]}...)",
         )  # fmt: skip
     if about["sources_sha256"] != sources:
@@ -195,8 +196,8 @@ def build_vectors(target: Path) -> int:
     import numpy as np
 
     pairs = list(line_texts())
-    encoder = Encoder(find_model())
-    full = encoder.encode([text for _, text in pairs])
+    folder = find_model()
+    full = Encoder(folder).encode([text for _, text in pairs])
     mean = full.mean(0)
     # Principal components of the centred vectors; the query is projected the same way.
     _, _, components = np.linalg.svd(full - mean, full_matrices=False)
@@ -209,7 +210,7 @@ def build_vectors(target: Path) -> int:
     first: dict[str, int] = {}
     for position, (code, _) in enumerate(pairs):
         first.setdefault(code, position)
-    sources, model = _digests()
+    sources, model = _digests(folder)
     about = {"model": "all-MiniLM-L6-v2", "model_sha256": model, "sources_sha256": sources,
              "lines": len(pairs), "dimensions": _DIMENSIONS}  # fmt: skip
     with target.open("wb") as file:
