@@ -110,12 +110,7 @@ class SemanticIndex:
         end = (
             int(self.starts[position + 1]) if position + 1 < len(self.codes) else len(self.vectors)
         )
-        return _texts()[start + int(np.argmax(self.vectors[start:end] @ query))]
-
-
-@cache
-def _texts() -> list[str]:
-    return [text for _, text in line_texts()]
+        return self.texts[start + int(np.argmax(self.vectors[start:end] @ query))]
 
 
 def query_text(text: str) -> str:
