@@ -13,8 +13,9 @@ def test_a_plain_description_finds_its_subheading() -> None:
     candidates = classify("Women's 100% cotton knit crew-neck T-shirt, short sleeve", limit=3)
     best = candidates[0]
     assert (best.hs6, best.code, best.heading) == ("610910", "6109.10.00.21", "6109")
-    assert [level for level, _, _ in best.path] == ["section", "chapter", "heading", "subheading"]
-    assert best.path[-1][1] == "6109.10"
+    levels = ["section", "chapter", "heading", "subheading", "tariff item", "classification"]
+    assert [level for level, _, _ in best.path] == levels
+    assert [code for _, code, _ in best.path[3:]] == ["6109.10", "6109.10.00", "6109.10.00.21"]
     assert {"cotton", "tshirt", "women"} <= set(best.evidence)
     assert 0 < candidates[-1].score <= candidates[0].score <= 1
     assert len(candidates) == 3
@@ -23,6 +24,7 @@ def test_a_plain_description_finds_its_subheading() -> None:
 def test_a_subheading_outside_the_bundled_schedule_gives_the_hs6() -> None:
     best = classify("garlic powder")[0]
     assert (best.hs6, best.code) == ("071290", "0712.90")
+    assert best.path[-1][:2] == ("subheading", "0712.90")
 
 
 def test_words_nobody_knows_give_no_match() -> None:

@@ -336,13 +336,21 @@ def _check(text: object) -> str:
     return text
 
 
-def _path(hs6: str) -> tuple[tuple[str, str, str], ...]:
+def _path(hs6: str, code: str) -> tuple[tuple[str, str, str], ...]:
+    """From the section down to ``code``: the tariff item and classification when it names them."""
+    from carm.tariff.editions import load_schedule
+
     hs = nomenclature()
     section = hs.section_of(hs6[:2])
     found = [("section", section.code, section.description)]
     for length, level in ((2, "chapter"), (4, "heading"), (6, "subheading")):
         node = hs._nodes[hs6[:length]]
         found.append((level, format_code(hs6[:length]), node.description))
+    digits = code.replace(".", "")
+    if len(digits) > 6:
+        schedule = load_schedule()
+        nodes = [schedule.node(digits[:8])] + ([schedule.node(digits)] if len(digits) == 10 else [])
+        found += [(node.level, node.code, node.description) for node in nodes]
     return tuple(found)
 
 
@@ -456,14 +464,17 @@ def _candidates(
 ) -> list[Candidate]:
     codes = _index().subheadings.codes
     query_words = set(words)
-    return [
-        Candidate(
-            hs6=codes[doc],
-            code=_most_specific(codes[doc], query_words),
-            score=round(min(max(score, 0.0), 1.0), 4),
-            path=_path(codes[doc]),
-            evidence=tuple(sorted(matched.get(doc, ())))
-            + ((f"like: {closest[doc]}",) if closest else ()),
+    found = []
+    for doc, score in ranked:
+        code = _most_specific(codes[doc], query_words)
+        hint = (f"like: {closest[doc]}",) if closest else ()
+        found.append(
+            Candidate(
+                hs6=codes[doc],
+                code=code,
+                score=round(min(max(score, 0.0), 1.0), 4),
+                path=_path(codes[doc], code),
+                evidence=tuple(sorted(matched.get(doc, ()))) + hint,
+            )
         )
-        for doc, score in ranked
-    ]
+    return found
