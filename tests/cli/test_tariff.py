@@ -110,7 +110,7 @@ def test_import_reports_every_bad_row(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_classify_command(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "classify", "Women's cotton knit T-shirt", "--limit", "2")
     assert status == 0
-    assert out.splitlines()[0].startswith("1. 6109.10.00.21")
+    assert out.splitlines()[0].startswith("1. 6109.10.00.22")
     _, out, _ = run(capsys, "classify", "Women's cotton knit T-shirt", "--json")
     assert json.loads(out)[0]["hs6"] == "610910"
     _, out, _ = run(capsys, "classify", "zzqx")

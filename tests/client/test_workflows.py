@@ -98,7 +98,7 @@ def test_classification_over_http(sandbox: Server) -> None:
         erin.sign_in("u-erin", "u-erin-password")
         best = erin.tariff.classify("Women's cotton knit T-shirt", limit=3)
         assert len(best) == 3
-        assert (best[0]["hs6"], best[0]["code"]) == ("610910", "6109.10.00.21")
+        assert (best[0]["hs6"], best[0]["code"]) == ("610910", "6109.10.00.22")
         with pytest.raises(InvalidRequestError) as caught:
             erin.tariff.classify("shirt", limit=0)
         assert caught.value.errors[0]["path"] == "limit"

@@ -12,10 +12,10 @@ from carm.tariff.evaluate import evaluate, read_labelled
 def test_a_plain_description_finds_its_subheading() -> None:
     candidates = classify("Women's 100% cotton knit crew-neck T-shirt, short sleeve", limit=3)
     best = candidates[0]
-    assert (best.hs6, best.code, best.heading) == ("610910", "6109.10.00.21", "6109")
+    assert (best.hs6, best.code, best.heading) == ("610910", "6109.10.00.22", "6109")
     levels = ["section", "chapter", "heading", "subheading", "tariff item", "classification"]
     assert [level for level, _, _ in best.path] == levels
-    assert [code for _, code, _ in best.path[3:]] == ["6109.10", "6109.10.00", "6109.10.00.21"]
+    assert [code for _, code, _ in best.path[3:]] == ["6109.10", "6109.10.00", "6109.10.00.22"]
     assert {"cotton", "tshirt", "women"} <= set(best.evidence)
     assert 0 < candidates[-1].score <= candidates[0].score <= 1
     assert len(candidates) == 3
@@ -101,3 +101,21 @@ def test_a_stale_prebuilt_index_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> N
         assert builds == [1]
     finally:
         module._index.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # A line's own conditions must be stated to be chosen; otherwise the residual line.
+        ("men's cotton knit T-shirt", "6109.10.00.12"),
+        (
+            "men's white cotton T-shirt, short sleeves, hemmed bottoms, round neckline, "
+            "without pockets, no trim or embroidery",
+            "6109.10.00.11",
+        ),
+        ("women's cotton knit blouse", "6106.10.00.90"),
+        ("women's cotton knit blouse with spandex", "6106.10.00.10"),
+    ],
+)
+def test_the_most_specific_code_needs_its_conditions_stated(text: str, code: str) -> None:
+    assert classify(text, limit=1, method="keywords")[0].code == code
