@@ -208,9 +208,14 @@ def classify_command(text: str, limit: int, method: str, as_json: bool) -> None:
         words = [e for e in c.evidence if not e.startswith("like: ")]
         click.echo(f"{rank}. {c.code:<14} score {c.score:.2f}  matched: {', '.join(words) or '-'}")
         for hint in c.evidence[len(words) :]:
-            click.echo(f"     {hint[:100]}")
+            click.echo(f"     like: {_tail(hint.removeprefix('like: '), 94)}")
         for level, code, description in c.path[1:]:
-            click.echo(f"     {level:<11} {code:<8} {description[:80]}")
+            click.echo(f"     {level:<14} {code:<13} {_tail(description, 80)}")
+
+
+def _tail(text: str, width: int) -> str:
+    # A tariff line's text is its whole path: what sets it apart is at the end.
+    return text if len(text) <= width else "…" + text[1 - width :]
 
 
 @tariff_group.command(name="editions")
