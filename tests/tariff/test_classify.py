@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from carm.errors import CarmError, InvalidFormat, InvalidLength, InvalidType
 from carm.tariff import classify, normalise
+from carm.tariff.classify import _index, product_terms_in
 from carm.tariff.evaluate import evaluate, read_labelled
 
 
@@ -119,3 +120,42 @@ def test_a_stale_prebuilt_index_is_rebuilt(monkeypatch: pytest.MonkeyPatch) -> N
 )
 def test_the_most_specific_code_needs_its_conditions_stated(text: str, code: str) -> None:
     assert classify(text, limit=1, method="keywords")[0].code == code
+
+
+def test_american_spellings_fold_onto_the_nomenclatures() -> None:
+    assert normalise("Aluminum tires, gray fibers, colors") == [
+        "aluminium",
+        "tyre",
+        "grey",
+        "fibre",
+        "colour",
+    ]
+
+
+def test_product_terms_add_the_nomenclatures_wording() -> None:
+    best = classify("gaming laptop 15 inch", limit=1, method="keywords")[0]
+    assert best.hs6 == "847130"
+    assert "rule: laptop = portable automatic data processing machines" in best.evidence
+    # "sneakers" folds onto "footwear" for the index, but a boot is not a sneaker.
+    assert product_terms_in("leather boots") == []
+    assert product_terms_in("E-Bike, 500 W") == [
+        ("e bike", "cycles fitted with auxiliary motor with electric motor for propulsion")
+    ]
+
+
+def test_every_product_term_points_into_the_nomenclature_with_a_source() -> None:
+    import csv
+    import io
+    from importlib import resources
+
+    from carm.tariff._hs import nomenclature
+
+    text = resources.files("carm.tariff").joinpath("data", "product_terms.csv").read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) > 80
+    vocabulary = set(_index().subheadings.idf)
+    for row in rows:
+        assert nomenclature().node(row["subheading"], original="").level == "subheading", row
+        assert row["source"].startswith("HS 2022"), row
+        assert set(normalise(row["expansion"])) <= vocabulary, row
+    assert len({row["term"] for row in rows}) == len(rows)

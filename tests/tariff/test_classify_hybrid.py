@@ -101,11 +101,12 @@ def test_another_model_than_the_vectors_were_made_with_is_refused(
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        # Everyday product names that no line of the nomenclature contains (HS 2022 3304.10 lip
-        # make-up; 8518.2x loudspeakers; 8518.30 headphones and earphones).
-        ("lipstick", "330410"),
-        ("bluetooth speaker", "85182"),
-        ("wireless earbuds", "851830"),
+        # Everyday names that neither the nomenclature's words nor the product terms cover
+        # (HS 2022 3304.20 eye make-up; 8518.2x loudspeakers; 8518.30 headphones and earphones,
+        # where the words alone find 8517.11 cordless telephone sets).
+        ("eyeshadow palette", "330420"),
+        ("stereo speakers", "85182"),
+        ("cordless earphones", "851830"),
     ],
 )
 def test_hybrid_finds_what_the_words_alone_miss(text: str, code: str) -> None:

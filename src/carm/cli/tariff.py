@@ -205,10 +205,11 @@ def classify_command(text: str, limit: int, method: str, as_json: bool) -> None:
         click.echo("no match: nothing in the nomenclature is close to this description")
         return
     for rank, c in enumerate(candidates, start=1):
-        words = [e for e in c.evidence if not e.startswith("like: ")]
+        words = [e for e in c.evidence if not e.startswith(("rule: ", "like: "))]
         click.echo(f"{rank}. {c.code:<14} score {c.score:.2f}  matched: {', '.join(words) or '-'}")
-        for hint in c.evidence[len(words) :]:
-            click.echo(f"     like: {_tail(hint.removeprefix('like: '), 94)}")
+        for note in c.evidence[len(words) :]:
+            kind, _, text = note.partition(": ")
+            click.echo(f"     {kind}: {_tail(text, 94)}")
         for level, code, description in c.path[1:]:
             click.echo(f"     {level:<14} {code:<13} {_tail(description, 80)}")
 

@@ -8,8 +8,10 @@ How it ranks (measured on ``shared/data/classification_dev``; see docs/classify.
    it (USITC HTSUS 2026 rev. 10, public domain), which name products far more concretely ("T-shirts",
    "sneakers", "smartphones") than the legal HS text.
 2. **Normalised words**: lower case, accents and punctuation gone, plurals folded ("shirts" →
-   "shirt"), gendered forms folded ("women's", "ladies", "girls'" → "women"), tariff boilerplate
-   ("other", "nesoi", "thereof") and stop words dropped.
+   "shirt"), gendered forms folded ("women's", "ladies", "girls'" → "women"), American spellings
+   folded onto the nomenclature's ("aluminum" → "aluminium"), tariff boilerplate ("other",
+   "nesoi", "thereof") and stop words dropped; everyday product terms ("laptop") add the
+   nomenclature's wording for them (``product_terms.csv``, see :func:`product_terms_in`).
 3. **BM25** (k1 1.2, b 0.5) over those documents, and again over **heading documents** (the union
    of a heading's subheadings): each subheading's score is blended with its heading's, so that a
    heading whose many lines match the query lifts its subheadings.
@@ -52,6 +54,7 @@ __all__ = [
     "chosen_method",
     "classify",
     "normalise",
+    "product_terms_in",
     "sources_digest",
 ]
 
@@ -140,9 +143,16 @@ girls'"), and a few product names whose tariff wording differs (HS 8517 "telepho
 the development set."""
 
 
-@lru_cache(maxsize=65_536)
-def _word(token: str) -> str:
-    token = _FOLD.get(token, token)
+_SPELLING: Final = {
+    "color": "colour", "aluminum": "aluminium", "fiber": "fibre", "tire": "tyre",
+    "jewelry": "jewellery", "gray": "grey", "molded": "moulded", "catalog": "catalogue",
+}  # fmt: skip
+"""American spellings folded onto the nomenclature's British ones: the US HTSUS lines (and most
+merchants in North America) write "aluminum", "fiber", "tires"; HS 2022 writes "aluminium",
+"fibre", "tyres"."""
+
+
+def _singular(token: str) -> str:
     if len(token) > 4 and token.endswith("ies"):
         return token[:-3] + "y"
     if len(token) > 4 and token.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
@@ -150,6 +160,50 @@ def _word(token: str) -> str:
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
         return token[:-1]
     return token
+
+
+@lru_cache(maxsize=65_536)
+def _word(token: str) -> str:
+    token = _singular(_FOLD.get(token, token))
+    return _SPELLING.get(token, token)
+
+
+def _plain_words(text: str) -> list[str]:
+    # Words as written, singular, without the folds: "sneakers" must not match every "footwear".
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return [_singular(token) for token in _TOKEN.findall(plain)]
+
+
+@cache
+def _product_terms() -> dict[tuple[str, ...], str]:
+    """Everyday product names and the nomenclature's wording for them (``product_terms.csv``:
+    term, expansion, the subheading it points to, the source of that wording)."""
+    return {
+        tuple(_plain_words(row["term"])): row["expansion"] for row in _rows("product_terms.csv")
+    }
+
+
+def product_terms_in(text: str) -> list[tuple[str, str]]:
+    """The curated product terms ``text`` uses, with the nomenclature's wording for each.
+
+    Longest first, never overlapping; the classifier adds the wording to the description, so that
+    "laptop" is searched as "portable automatic data processing machines" too.
+
+    >>> product_terms_in("Gaming laptop with wireless earbuds")
+    [('laptop', 'portable automatic data processing machines'), ('earbud', 'headphones and earphones')]
+    """
+    terms = _product_terms()
+    words = _plain_words(text)
+    found: list[tuple[int, str, str]] = []
+    taken: set[int] = set()
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            span = range(start, start + size)
+            expansion = terms.get(tuple(words[start : start + size]))
+            if expansion is not None and taken.isdisjoint(span):
+                found.append((start, " ".join(words[start : start + size]), expansion))
+                taken.update(span)
+    return [(term, expansion) for _, term, expansion in sorted(found)]
 
 
 def normalise(text: str) -> list[str]:
@@ -402,12 +456,16 @@ def classify(text: str, *, limit: int = 5, method: str = "auto") -> list[Candida
     _check(text)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidFormat(value=limit, path="limit", expected="a positive int")
-    words = normalise(text)
+    terms = product_terms_in(text)
+    rules = tuple(f"rule: {term} = {expansion}" for term, expansion in terms)
+    words = normalise(text) + normalise(" ".join(expansion for _, expansion in terms))
     keyword_scores, matched = _keyword_scores(words)
     if chosen_method(method) == "keywords":
         ranked = sorted(keyword_scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return _candidates(ranked, words, matched)
-    return _hybrid(text, words, keyword_scores, matched, limit)
+        return _candidates(ranked, words, matched, rules)
+    if terms:
+        text = f"{text} ({'; '.join(expansion for _, expansion in terms)})"
+    return _hybrid(text, words, keyword_scores, matched, limit, rules)
 
 
 def chosen_method(method: str) -> str:
@@ -447,6 +505,7 @@ def _hybrid(
     keyword_scores: dict[int, float],
     matched: dict[int, set[str]],
     limit: int,
+    rules: tuple[str, ...],
 ) -> list[Candidate]:
     """Cosine to the closest nomenclature line, plus a fifth of the keyword score. A description
     with no word the nomenclature knows and none the model knows gets no candidates: a cosine
@@ -471,13 +530,14 @@ def _hybrid(
         ((int(doc), float(combined[doc])) for doc in best), key=lambda item: (-item[1], item[0])
     )
     hints = {doc: semantic.closest_line(doc, query) for doc, _ in ranked}
-    return _candidates(ranked, words, matched, hints)
+    return _candidates(ranked, words, matched, rules, hints)
 
 
 def _candidates(
     ranked: list[tuple[int, float]],
     words: list[str],
     matched: dict[int, set[str]],
+    rules: tuple[str, ...],
     closest: dict[int, str] | None = None,
 ) -> list[Candidate]:
     codes = _index().subheadings.codes
@@ -492,7 +552,7 @@ def _candidates(
                 code=code,
                 score=round(min(max(score, 0.0), 1.0), 4),
                 path=_path(codes[doc], code),
-                evidence=tuple(sorted(matched.get(doc, ()))) + hint,
+                evidence=tuple(sorted(matched.get(doc, ()))) + rules + hint,
             )
         )
     return found
