@@ -456,11 +456,12 @@ def classify(text: str, *, limit: int = 5, method: str = "auto") -> list[Candida
     _check(text)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidFormat(value=limit, path="limit", expected="a positive int")
+    ranker = chosen_method(method)
     terms = product_terms_in(text)
     rules = tuple(f"rule: {term} = {expansion}" for term, expansion in terms)
     words = normalise(text) + normalise(" ".join(expansion for _, expansion in terms))
     keyword_scores, matched = _keyword_scores(words)
-    if chosen_method(method) == "keywords":
+    if ranker == "keywords":
         ranked = sorted(keyword_scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return _candidates(ranked, words, matched, rules)
     if terms:
