@@ -65,6 +65,8 @@ def test_auto_means_hybrid_when_the_model_is_installed() -> None:
 def test_without_the_model_auto_means_keywords(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(_encoder.MODEL_SETTING, raising=False)
     monkeypatch.setattr(_encoder, "find_spec", lambda name: None)
+    _vectors._installed.cache_clear()  # looked up once per process
+    monkeypatch.setattr(_vectors, "_installed", _vectors._installed.__wrapped__)
     assert chosen_method("auto") == "keywords"
     with pytest.raises(InvalidComponent, match="no sentence-embedding model is installed"):
         _encoder.find_model()
