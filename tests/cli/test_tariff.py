@@ -128,3 +128,9 @@ def test_evaluate_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     status, out, _ = run(capsys, "tariff", "evaluate", str(labelled))
     assert status == 0
     assert "top-1 HS6      100.0%" in out
+    assert out.splitlines()[0] == "method         hybrid"
+    _, out, _ = run(capsys, "tariff", "evaluate", str(labelled), "--method", "keywords")
+    assert out.splitlines()[0] == "method         keywords"
+    status, _, err = run(capsys, "tariff", "evaluate", str(labelled), "--method", "neural")
+    assert status == 2
+    assert "'neural' is not one of 'auto', 'hybrid', 'keywords'" in err
