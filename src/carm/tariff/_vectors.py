@@ -18,7 +18,6 @@ from __future__ import annotations
 import gzip
 import json
 import unicodedata
-from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -46,10 +45,10 @@ VECTORS: Final = "classify_vectors.npz"
 _DIMENSIONS: Final = 128
 
 
-def line_texts() -> Iterator[tuple[str, str]]:
+def line_texts() -> list[tuple[str, str]]:
     """(hs6, text) for every nomenclature line that gets a vector, in the order they are stored."""
     from carm.tariff._hs import nomenclature
-    from carm.tariff.classify import _rows
+    from carm.tariff.classify import canadian_lines, us_lines
 
     hs = nomenclature()
     found: list[tuple[str, str]] = []
@@ -57,19 +56,15 @@ def line_texts() -> Iterator[tuple[str, str]]:
         if len(code) == 6:
             found.append((code, f"{node.description}. {hs._nodes[code[:4]].description}"))
     seen: set[tuple[str, str]] = set()
-    for row in _rows("us_hts_2026r10.csv.gz"):
-        pair = (row["hs6"], row["full_description"])
-        if row["hs6"] in hs._nodes and pair not in seen:
-            seen.add(pair)
-            found.append(pair)
-    for row in _rows("T2026-2.csv.gz"):
-        code = row["tariff_item"].replace(".", "")[:6]
-        if code in hs._nodes:
-            found.append((code, row["description"]))
+    for code, _, full in us_lines():
+        if code in hs._nodes and (code, full) not in seen:
+            seen.add((code, full))
+            found.append((code, full))
+    found += [(code, text) for code, text in canadian_lines() if code in hs._nodes]
     # Grouped by subheading (stable: a subheading's own text first) so that a reduce finds
     # each subheading's best line.
     found.sort(key=lambda pair: pair[0])
-    return iter(found)
+    return found
 
 
 @attrs.frozen(eq=False)
@@ -199,7 +194,7 @@ def build_vectors(target: Path) -> int:
     """Encode every line with the installed model and write the vectors file; the line count."""
     import numpy as np
 
-    pairs = list(line_texts())
+    pairs = line_texts()
     folder = find_model()
     full = Encoder(folder).encode([text for _, text in pairs])
     mean = full.mean(0)

@@ -37,25 +37,30 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from carm.errors import InvalidComponent, InvalidFormat, InvalidLength, InvalidType
 from carm.tariff._hs import format_code, nomenclature
 
+if TYPE_CHECKING:
+    from carm.tariff.schedule import Schedule
+
 __all__ = [
     "METHODS",
     "Candidate",
     "build_index",
+    "canadian_lines",
     "chosen_method",
     "classify",
     "normalise",
     "product_terms_in",
     "sources_digest",
+    "us_lines",
 ]
 
 MAX_TEXT: Final = 10_000
@@ -168,10 +173,13 @@ def _word(token: str) -> str:
     return _SPELLING.get(token, token)
 
 
+def _ascii_lower(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
 def _plain_words(text: str) -> list[str]:
     # Words as written, singular, without the folds: "sneakers" must not match every "footwear".
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return [_singular(token) for token in _TOKEN.findall(plain)]
+    return [_singular(token) for token in _TOKEN.findall(_ascii_lower(text))]
 
 
 @cache
@@ -212,8 +220,12 @@ def normalise(text: str) -> list[str]:
     >>> normalise("Women's 100% Cotton T-Shirts, knitted")
     ['women', '100', 'cotton', 'tshirt', 'knitted']
     """
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    plain = plain.replace("'s ", "s ").replace("t-shirt", "tshirt").replace("t shirt", "tshirt")
+    plain = (
+        _ascii_lower(text)
+        .replace("'s ", "s ")
+        .replace("t-shirt", "tshirt")
+        .replace("t shirt", "tshirt")
+    )
     words = []
     for token in _TOKEN.findall(plain):
         if token in _STOP or (len(token) < 2 and not token.isdigit()):
@@ -314,6 +326,18 @@ _SOURCES: Final = ("hs2022.csv.gz", "sections.csv", "us_hts_2026r10.csv.gz", "T2
 _PREBUILT: Final = "classify_index.json.gz"
 
 
+def us_lines() -> Iterator[tuple[str, str, str]]:
+    """(hs6, description, full description) of every bundled US HTSUS line."""
+    for row in _rows("us_hts_2026r10.csv.gz"):
+        yield row["hs6"], row["description"], row["full_description"]
+
+
+def canadian_lines() -> Iterator[tuple[str, str]]:
+    """(hs6, description) of every line of the bundled Canadian tariff (its whole path text)."""
+    for row in _rows("T2026-2.csv.gz"):
+        yield row["tariff_item"].replace(".", "")[:6], row["description"]
+
+
 def sources_digest() -> str:
     """The SHA-256 of the bundled files the index is built from."""
     digest = hashlib.sha256()
@@ -350,18 +374,16 @@ def build_index() -> _Index:
             words.update(normalise(chapter.description))
         documents[code] = words
     seen: set[tuple[str, str]] = set()
-    for row in _rows("us_hts_2026r10.csv.gz"):
-        code = row["hs6"]
+    for code, short, full in us_lines():
         if code not in documents:
             continue
-        for text in (row["description"], row["full_description"]):
+        for text in (short, full):
             if (code, text) not in seen:
                 seen.add((code, text))
                 documents[code].update(normalise(text))
-    for row in _rows("T2026-2.csv.gz"):
-        code = row["tariff_item"].replace(".", "")[:6]
+    for code, text in canadian_lines():
         if code in documents:
-            documents[code].update(normalise(row["description"].rsplit(" - ", 1)[-1]) * 2)
+            documents[code].update(normalise(text.rsplit(" - ", 1)[-1]) * 2)
     headings: dict[str, Counter[str]] = {}
     for code, words in documents.items():
         headings.setdefault(code[:4], Counter()).update(words)
@@ -390,10 +412,8 @@ def _check(text: object) -> str:
     return text
 
 
-def _path(hs6: str, code: str) -> tuple[tuple[str, str, str], ...]:
+def _path(hs6: str, code: str, schedule: Schedule) -> tuple[tuple[str, str, str], ...]:
     """From the section down to ``code``: the tariff item and classification when it names them."""
-    from carm.tariff.editions import load_schedule
-
     hs = nomenclature()
     section = hs.section_of(hs6[:2])
     found = [("section", section.code, section.description)]
@@ -402,7 +422,6 @@ def _path(hs6: str, code: str) -> tuple[tuple[str, str, str], ...]:
         found.append((level, format_code(hs6[:length]), node.description))
     digits = code.replace(".", "")
     if len(digits) > 6:
-        schedule = load_schedule()
         nodes = [schedule.node(digits[:8])] + ([schedule.node(digits)] if len(digits) == 10 else [])
         found += [(node.level, node.code, node.description) for node in nodes]
     return tuple(found)
@@ -411,7 +430,7 @@ def _path(hs6: str, code: str) -> tuple[tuple[str, str, str], ...]:
 _UNSAID_CONDITION: Final = 0.25
 
 
-def _most_specific(hs6: str, words: set[str]) -> str:
+def _most_specific(hs6: str, words: set[str], schedule: Schedule) -> str:
     """The schedule's line under ``hs6`` that fits the description best, else the subheading.
 
     Each line is weighed by its own words (those its siblings do not all share): one point for
@@ -422,9 +441,7 @@ def _most_specific(hs6: str, words: set[str]) -> str:
     spandex (elasthane)"). Chosen on hand cases in the tests, not on the development set, which
     is labelled at HS6 only.
     """
-    from carm.tariff.editions import load_schedule
-
-    lines = list(load_schedule().under(hs6))
+    lines = list(schedule.under(hs6))
     if not lines:
         return format_code(hs6)
     wording = [set(normalise(line.description)) for line in lines]
@@ -528,7 +545,8 @@ def _hybrid(
     count = min(limit, len(combined))
     best = np.argpartition(-combined, count - 1)[:count]
     ranked = sorted(
-        ((int(doc), float(combined[doc])) for doc in best), key=lambda item: (-item[1], item[0])
+        ((int(doc), float(combined[doc])) for doc in best),  # float ok: a score, not money
+        key=lambda item: (-item[1], item[0]),
     )
     hints = {doc: semantic.closest_line(doc, query) for doc, _ in ranked}
     return _candidates(ranked, words, matched, rules, hints)
@@ -541,18 +559,21 @@ def _candidates(
     rules: tuple[str, ...],
     closest: dict[int, str] | None = None,
 ) -> list[Candidate]:
+    from carm.tariff.editions import load_schedule
+
     codes = _index().subheadings.codes
     query_words = set(words)
+    schedule = load_schedule()
     found = []
     for doc, score in ranked:
-        code = _most_specific(codes[doc], query_words)
+        code = _most_specific(codes[doc], query_words, schedule)
         hint = (f"like: {closest[doc]}",) if closest else ()
         found.append(
             Candidate(
                 hs6=codes[doc],
                 code=code,
                 score=round(min(max(score, 0.0), 1.0), 4),
-                path=_path(codes[doc], code),
+                path=_path(codes[doc], code, schedule),
                 evidence=tuple(sorted(matched.get(doc, ()))) + rules + hint,
             )
         )
