@@ -21,7 +21,7 @@ import io
 import itertools
 import json
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -443,6 +443,11 @@ def reconcile(statement_rows: Iterable[Any], book_rows: Iterable[Any]) -> Reconc
     )
 
 
+def _numbered(numbers: list[str], cents: Any, rows: Any) -> Iterator[tuple[str, int]]:
+    """(number, cents) of each row in ``rows`` (NumPy row indices), in their order."""
+    return zip(map(numbers.__getitem__, rows.tolist()), cents[rows].tolist(), strict=True)
+
+
 def _from_sorted(found: SortedMatch, statement: list[str], books: list[str]) -> Reconciliation:
     """The reconciliation of :func:`match_sorted`'s row indices (small categories row by row)."""
     import numpy as np
@@ -454,33 +459,29 @@ def _from_sorted(found: SortedMatch, statement: list[str], books: list[str]) -> 
     gc.disable()
     try:
         differences = [
-            AmountDifference(statement[row], _money(int(statement_cents[row])), _money(other))
-            for row, other in zip(
-                found.differences.tolist(), found.difference_book_cents.tolist(), strict=True
+            AmountDifference(number, _money(cents), _money(other))
+            for (number, cents), other in zip(
+                _numbered(statement, statement_cents, found.differences),
+                found.difference_book_cents.tolist(),
+                strict=True,
             )
         ]
         duplicates = []
-        for side, numbers, cents, rows in (
+        for side, numbers, all_cents, rows in (
             ("statement", statement, statement_cents, found.statement_repeated),
             ("books", books, book_cents, found.books_repeated),
         ):
             repeated: dict[str, list[int]] = {}
-            for row, cent in zip(rows.tolist(), cents[rows].tolist(), strict=True):
-                repeated.setdefault(numbers[row], []).append(cent)
+            for number, cents in _numbered(numbers, all_cents, rows):
+                repeated.setdefault(number, []).append(cents)
             duplicates += [Duplicate(side, n, tuple(map(_money, c))) for n, c in repeated.items()]
         only_statement = tuple(
-            (statement[row], _money(cent))
-            for row, cent in zip(
-                found.only_in_statement.tolist(),
-                statement_cents[found.only_in_statement].tolist(),
-                strict=True,
-            )
+            (number, _money(cents))
+            for number, cents in _numbered(statement, statement_cents, found.only_in_statement)
         )
         only_books = tuple(
-            (books[row], _money(cent))
-            for row, cent in zip(
-                found.only_in_books.tolist(), book_cents[found.only_in_books].tolist(), strict=True
-            )
+            (number, _money(cents))
+            for number, cents in _numbered(books, book_cents, found.only_in_books)
         )
     finally:
         if collecting:
