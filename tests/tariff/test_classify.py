@@ -135,7 +135,9 @@ def test_american_spellings_fold_onto_the_nomenclatures() -> None:
 def test_product_terms_add_the_nomenclatures_wording() -> None:
     best = classify("gaming laptop 15 inch", limit=1, method="keywords")[0]
     assert best.hs6 == "847130"
-    assert "rule: laptop = portable automatic data processing machines" in best.evidence
+    assert (
+        "rule: laptop = portable automatic data processing machines (heading 8471)" in best.evidence
+    )
     # "sneakers" folds onto "footwear" for the index, but a boot is not a sneaker.
     assert product_terms_in("leather boots") == []
     assert product_terms_in("E-Bike, 500 W") == [
@@ -156,6 +158,43 @@ def test_every_product_term_points_into_the_nomenclature_with_a_source() -> None
     vocabulary = set(_index().subheadings.idf)
     for row in rows:
         assert nomenclature().node(row["subheading"], original="").level == "subheading", row
+        headings = row["headings"].split()
+        assert row["subheading"][:4] in headings, row
+        for heading in headings:
+            assert nomenclature().node(heading, original="").level == "heading", row
         assert row["source"].startswith("HS 2022"), row
         assert set(normalise(row["expansion"])) <= vocabulary, row
     assert len({tuple(_plain_words(row["term"])) for row in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("method", ["keywords", "hybrid"])
+@pytest.mark.parametrize(
+    ("text", "headings"),
+    [
+        # The material's chapter (glass, steel, aluminium) is not where the article goes.
+        ("glass table lamp", {"9405"}),
+        ("stainless steel watch", {"9101", "9102"}),
+        ("aluminum camping chair", {"9401"}),
+        ("steel garden shovel", {"8201"}),
+    ],
+)
+def test_a_named_product_ranks_its_headings_above_its_materials(
+    text: str, headings: set[str], method: str
+) -> None:
+    best = classify(text, limit=1, method=method)[0]
+    assert best.heading in headings
+    rule = next(e for e in best.evidence if e.startswith("rule: "))
+    assert rule.endswith(f"(heading {', '.join(sorted(headings))})")
+
+
+def test_the_term_bonus_lifts_the_headings_a_named_product_falls_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    best = classify("polyester backpack", limit=1, method="hybrid")[0]
+    assert best.heading == "4202"
+    assert 0.0 <= best.score <= 1.0
+    # The meaning alone puts a polyester backpack with the sacks and bags of heading 63.05.
+    monkeypatch.setattr(sys.modules["carm.tariff.classify"], "_TERM_BONUS", 0.0)
+    assert classify("polyester backpack", limit=1, method="hybrid")[0].heading == "6305"

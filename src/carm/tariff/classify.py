@@ -11,7 +11,8 @@ How it ranks (measured on ``shared/data/classification_dev``; see docs/classify.
    "shirt"), gendered forms folded ("women's", "ladies", "girls'" → "women"), American spellings
    folded onto the nomenclature's ("aluminum" → "aluminium"), tariff boilerplate ("other",
    "nesoi", "thereof") and stop words dropped; everyday product terms ("laptop") add the
-   nomenclature's wording for them (``product_terms.csv``, see :func:`product_terms_in`).
+   nomenclature's wording for them (``product_terms.csv``, see :func:`product_terms_in`), and
+   lift the headings their goods fall in (``_TERM_BONUS``).
 3. **BM25** (k1 1.2, b 0.5) over those documents, and again over **heading documents** (the union
    of a heading's subheadings): each subheading's score is blended with its heading's, so that a
    heading whose many lines match the query lifts its subheadings.
@@ -182,36 +183,57 @@ def _plain_words(text: str) -> list[str]:
     return [_singular(token) for token in _TOKEN.findall(_ascii_lower(text))]
 
 
+@attrs.frozen
+class _Term:
+    """A curated product term: the nomenclature's wording for it and the headings its goods
+    fall in, whatever they are made of."""
+
+    term: str
+    expansion: str
+    headings: frozenset[str]
+
+    @property
+    def rule(self) -> str:
+        return f"rule: {self.term} = {self.expansion} (heading {', '.join(sorted(self.headings))})"
+
+
 @cache
-def _product_terms() -> dict[tuple[str, ...], str]:
-    """Everyday product names and the nomenclature's wording for them (``product_terms.csv``:
-    term, expansion, the subheading it points to, the source of that wording)."""
-    return {
-        tuple(_plain_words(row["term"])): row["expansion"] for row in _rows("product_terms.csv")
-    }
+def _product_terms() -> dict[tuple[str, ...], _Term]:
+    """Everyday product names (``product_terms.csv``: term, expansion, the subheading it points
+    to, the headings it may fall in, the source of that wording)."""
+    found = {}
+    for row in _rows("product_terms.csv"):
+        words = tuple(_plain_words(row["term"]))
+        found[words] = _Term(" ".join(words), row["expansion"], frozenset(row["headings"].split()))
+    return found
+
+
+def _terms_in(text: str) -> list[_Term]:
+    terms = _product_terms()
+    words = _plain_words(text)
+    found: list[tuple[int, _Term]] = []
+    taken: set[int] = set()
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            span = range(start, start + size)
+            term = terms.get(tuple(words[start : start + size]))
+            if term is not None and taken.isdisjoint(span):
+                found.append((start, term))
+                taken.update(span)
+    return [term for _, term in sorted(found, key=lambda item: item[0])]
 
 
 def product_terms_in(text: str) -> list[tuple[str, str]]:
     """The curated product terms ``text`` uses, with the nomenclature's wording for each.
 
     Longest first, never overlapping; the classifier adds the wording to the description, so that
-    "laptop" is searched as "portable automatic data processing machines" too.
+    "laptop" is searched as "portable automatic data processing machines" too, and ranks the
+    headings the term's goods fall in above the others.
 
     >>> product_terms_in("Gaming laptop with wireless earbuds")
     [('laptop', 'portable automatic data processing machines'), ('earbud', 'headphones and earphones')]
     """
-    terms = _product_terms()
-    words = _plain_words(text)
-    found: list[tuple[int, str, str]] = []
-    taken: set[int] = set()
-    for size in (3, 2, 1):
-        for start in range(len(words) - size + 1):
-            span = range(start, start + size)
-            expansion = terms.get(tuple(words[start : start + size]))
-            if expansion is not None and taken.isdisjoint(span):
-                found.append((start, " ".join(words[start : start + size]), expansion))
-                taken.update(span)
-    return [(term, expansion) for _, term, expansion in sorted(found)]
+    return [(term.term, term.expansion) for term in _terms_in(text)]
 
 
 def normalise(text: str) -> list[str]:
@@ -457,6 +479,11 @@ def _most_specific(hs6: str, words: set[str], schedule: Schedule) -> str:
 
 METHODS: Final = ("auto", "hybrid", "keywords")
 _KEYWORD_WEIGHT: Final = 0.2
+_TERM_BONUS: Final = 0.1
+"""Added to every subheading in a heading a named product falls in (``product_terms.csv``): the
+legal notes of the material chapters send articles of the function chapters there ("toys",
+"lamps", "watches" are not articles of plastics, glass or steel: Chapter 39 Note 2, Chapter 70
+Note 1, Section XV Note 1), and the table lists every heading the product's goods may fall in."""
 
 
 def classify(text: str, *, limit: int = 5, method: str = "auto") -> list[Candidate]:
@@ -474,16 +501,36 @@ def classify(text: str, *, limit: int = 5, method: str = "auto") -> list[Candida
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidFormat(value=limit, path="limit", expected="a positive int")
     ranker = chosen_method(method)
-    terms = product_terms_in(text)
-    rules = tuple(f"rule: {term} = {expansion}" for term, expansion in terms)
-    words = normalise(text) + normalise(" ".join(expansion for _, expansion in terms))
+    terms = _terms_in(text)
+    rules = tuple(term.rule for term in terms)
+    words = normalise(text) + normalise(" ".join(term.expansion for term in terms))
     keyword_scores, matched = _keyword_scores(words)
+    headings = frozenset().union(*(term.headings for term in terms))
     if ranker == "keywords":
+        for doc in keyword_scores:
+            keyword_scores[doc] = _with_term_bonus(keyword_scores[doc], doc, headings)
         ranked = sorted(keyword_scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return _candidates(ranked, words, matched, rules)
     if terms:
-        text = f"{text} ({'; '.join(expansion for _, expansion in terms)})"
-    return _hybrid(text, words, keyword_scores, matched, limit, rules)
+        text = f"{text} ({'; '.join(term.expansion for term in terms)})"
+    return _hybrid(text, words, keyword_scores, matched, limit, rules, headings)
+
+
+def _with_term_bonus(score: float, doc: int, headings: frozenset[str]) -> float:
+    """A score with the product terms' bonus: ``_TERM_BONUS`` if the subheading is in a heading
+    a named product falls in, over the scale's new top."""
+    if not headings:
+        return score
+    inside = _index().subheadings.codes[doc][:4] in headings
+    return (score + (_TERM_BONUS if inside else 0.0)) / (1 + _TERM_BONUS)
+
+
+@cache
+def _subheading_headings() -> Any:
+    """The heading of each subheading document, as a NumPy array (for the hybrid's bonus)."""
+    import numpy as np
+
+    return np.array([code[:4] for code in _index().subheadings.codes])
 
 
 def chosen_method(method: str) -> str:
@@ -524,8 +571,10 @@ def _hybrid(
     matched: dict[int, set[str]],
     limit: int,
     rules: tuple[str, ...],
+    headings: frozenset[str],
 ) -> list[Candidate]:
-    """Cosine to the closest nomenclature line, plus a fifth of the keyword score. A description
+    """Cosine to the closest nomenclature line, plus a fifth of the keyword score (and the product
+    terms' bonus, see :func:`_with_term_bonus`). A description
     with no word the nomenclature knows and none the model knows gets no candidates: a cosine
     alone does not tell nonsense (all-MiniLM-L6-v2 puts "zzqx" closer to copra, 0.50, than
     "bluetooth speaker" to loudspeakers, 0.40)."""
@@ -542,6 +591,9 @@ def _hybrid(
     for doc, score in keyword_scores.items():
         combined[doc] += _KEYWORD_WEIGHT * score
     combined /= 1 + _KEYWORD_WEIGHT
+    if headings:
+        inside = np.isin(_subheading_headings(), sorted(headings))
+        combined = (combined + _TERM_BONUS * inside) / (1 + _TERM_BONUS)
     count = min(limit, len(combined))
     best = np.argpartition(-combined, count - 1)[:count]
     ranked = sorted(
