@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from carm.errors import CarmError, InvalidFormat, InvalidLength, InvalidType
 from carm.tariff import classify, normalise
-from carm.tariff.classify import _index, _plain_words, product_terms_in
+from carm.tariff._words import plain_words
+from carm.tariff.classify import _index, product_terms_in
 from carm.tariff.evaluate import evaluate, read_labelled
 
 
@@ -164,7 +165,7 @@ def test_every_product_term_points_into_the_nomenclature_with_a_source() -> None
             assert nomenclature().node(heading, original="").level == "heading", row
         assert row["source"].startswith("HS 2022"), row
         assert set(normalise(row["expansion"])) <= vocabulary, row
-    assert len({tuple(_plain_words(row["term"])) for row in rows}) == len(rows)
+    assert len({tuple(plain_words(row["term"])) for row in rows}) == len(rows)
 
 
 @pytest.mark.parametrize("method", ["keywords", "hybrid"])

@@ -29,17 +29,13 @@ added to it at a fifth of the weight (``method="hybrid"``, the default when inst
 
 from __future__ import annotations
 
-import csv
 import gzip
 import hashlib
-import io
 import json
 import math
-import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from functools import cache, lru_cache
+from collections.abc import Iterator
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
@@ -47,6 +43,8 @@ import attrs
 
 from carm.errors import InvalidComponent, InvalidFormat, InvalidLength, InvalidType
 from carm.tariff._hs import format_code, nomenclature
+from carm.tariff._terms import product_terms_in, terms_in
+from carm.tariff._words import data_rows, normalise
 
 if TYPE_CHECKING:
     from carm.tariff.schedule import Schedule
@@ -68,194 +66,6 @@ MAX_TEXT: Final = 10_000
 _K1: Final = 1.2
 _B: Final = 0.5
 _HEADING_WEIGHT: Final = 0.2
-_TOKEN: Final = re.compile(r"[a-z0-9]+")
-_STOP: Final = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "or",
-        "of",
-        "the",
-        "for",
-        "with",
-        "without",
-        "in",
-        "on",
-        "to",
-        "by",
-        "from",
-        "at",
-        "as",
-        "is",
-        "are",
-        "be",
-        "its",
-        "their",
-        "this",
-        "that",
-        "than",
-        "not",
-        "no",
-        "other",
-        "others",
-        "nesoi",
-        "thereof",
-        "whether",
-        "kind",
-        "kinds",
-        "type",
-        "types",
-        "such",
-        "used",
-        "use",
-        "like",
-        "etc",
-        "including",
-        "include",
-        "excluding",
-        "exceeding",
-        "exceed",
-        "more",
-        "less",
-        "over",
-        "under",
-        "per",
-        "each",
-        "new",
-        "mm",
-        "cm",
-        "kg",
-        "g",
-        "m",
-        "l",
-        "ml",
-        "pcs",
-        "pc",
-    ]
-)
-_FOLD: Final = {
-    "womens": "women", "woman": "women", "ladies": "women", "lady": "women", "girls": "women",
-    "girl": "women", "female": "women", "mens": "men", "man": "men", "boys": "men", "boy": "men",
-    "male": "men", "tee": "tshirt", "tees": "tshirt", "tshirts": "tshirt", "t": "t",
-    "cellphone": "telephone", "smartphone": "telephone", "phone": "telephone", "phones": "telephone",
-    "laptop": "computer", "notebook": "notebook", "tv": "television", "sneaker": "footwear",
-    "knit": "knitted", "sneakers": "footwear", "shoe": "footwear", "shoes": "footwear", "boots": "footwear",
-    "boot": "footwear", "sandal": "footwear", "sandals": "footwear",
-}  # fmt: skip
-"""Everyday words folded onto the nomenclature's: gender (HS "men's or boys'", "women's or
-girls'"), and a few product names whose tariff wording differs (HS 8517 "telephone sets", 8471
-"automatic data processing machines", 64 "footwear"). Kept small on purpose: measured, not tuned to
-the development set."""
-
-
-_SPELLING: Final = {
-    "color": "colour", "aluminum": "aluminium", "fiber": "fibre", "tire": "tyre",
-    "jewelry": "jewellery", "gray": "grey", "molded": "moulded", "catalog": "catalogue",
-}  # fmt: skip
-"""American spellings folded onto the nomenclature's British ones: the US HTSUS lines (and most
-merchants in North America) write "aluminum", "fiber", "tires"; HS 2022 writes "aluminium",
-"fibre", "tyres"."""
-
-
-def _singular(token: str) -> str:
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 4 and token.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
-        return token[:-2]
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
-
-
-@lru_cache(maxsize=65_536)
-def _word(token: str) -> str:
-    token = _singular(_FOLD.get(token, token))
-    return _SPELLING.get(token, token)
-
-
-def _ascii_lower(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
-def _plain_words(text: str) -> list[str]:
-    # Words as written, singular, without the folds: "sneakers" must not match every "footwear".
-    return [_singular(token) for token in _TOKEN.findall(_ascii_lower(text))]
-
-
-@attrs.frozen
-class _Term:
-    """A curated product term: the nomenclature's wording for it and the headings its goods
-    fall in, whatever they are made of."""
-
-    term: str
-    expansion: str
-    headings: frozenset[str]
-
-    @property
-    def rule(self) -> str:
-        return f"rule: {self.term} = {self.expansion} (heading {', '.join(sorted(self.headings))})"
-
-
-@cache
-def _product_terms() -> dict[tuple[str, ...], _Term]:
-    """Everyday product names (``product_terms.csv``: term, expansion, the subheading it points
-    to, the headings it may fall in, the source of that wording)."""
-    found = {}
-    for row in _rows("product_terms.csv"):
-        words = tuple(_plain_words(row["term"]))
-        found[words] = _Term(" ".join(words), row["expansion"], frozenset(row["headings"].split()))
-    return found
-
-
-def _terms_in(text: str) -> list[_Term]:
-    terms = _product_terms()
-    words = _plain_words(text)
-    found: list[tuple[int, _Term]] = []
-    taken: set[int] = set()
-    for size in (3, 2, 1):
-        for start in range(len(words) - size + 1):
-            span = range(start, start + size)
-            term = terms.get(tuple(words[start : start + size]))
-            if term is not None and taken.isdisjoint(span):
-                found.append((start, term))
-                taken.update(span)
-    return [term for _, term in sorted(found, key=lambda item: item[0])]
-
-
-def product_terms_in(text: str) -> list[tuple[str, str]]:
-    """The curated product terms ``text`` uses, with the nomenclature's wording for each.
-
-    Longest first, never overlapping; the classifier adds the wording to the description, so that
-    "laptop" is searched as "portable automatic data processing machines" too, and ranks the
-    headings the term's goods fall in above the others.
-
-    >>> product_terms_in("Gaming laptop with wireless earbuds")
-    [('laptop', 'portable automatic data processing machines'), ('earbud', 'headphones and earphones')]
-    """
-    return [(term.term, term.expansion) for term in _terms_in(text)]
-
-
-def normalise(text: str) -> list[str]:
-    """The words of ``text`` as the index sees them.
-
-    >>> normalise("Women's 100% Cotton T-Shirts, knitted")
-    ['women', '100', 'cotton', 'tshirt', 'knitted']
-    """
-    plain = (
-        _ascii_lower(text)
-        .replace("'s ", "s ")
-        .replace("t-shirt", "tshirt")
-        .replace("t shirt", "tshirt")
-    )
-    words = []
-    for token in _TOKEN.findall(plain):
-        if token in _STOP or (len(token) < 2 and not token.isdigit()):
-            continue
-        word = _word(token)
-        if word not in _STOP:
-            words.append(word)
-    return words
 
 
 @attrs.frozen
@@ -338,25 +148,19 @@ class _Bm25:
         return sum(self.idf.get(word, 0.0) * (_K1 + 1) for word in set(words)) or 1.0
 
 
-def _rows(name: str) -> Iterable[dict[str, str]]:
-    raw = resources.files("carm.tariff").joinpath("data", name).read_bytes()
-    text = gzip.decompress(raw).decode("utf-8") if name.endswith(".gz") else raw.decode("utf-8")
-    return csv.DictReader(io.StringIO(text))
-
-
 _SOURCES: Final = ("hs2022.csv.gz", "sections.csv", "us_hts_2026r10.csv.gz", "T2026-2.csv.gz")
 _PREBUILT: Final = "classify_index.json.gz"
 
 
 def us_lines() -> Iterator[tuple[str, str, str]]:
     """(hs6, description, full description) of every bundled US HTSUS line."""
-    for row in _rows("us_hts_2026r10.csv.gz"):
+    for row in data_rows("us_hts_2026r10.csv.gz"):
         yield row["hs6"], row["description"], row["full_description"]
 
 
 def canadian_lines() -> Iterator[tuple[str, str]]:
     """(hs6, description) of every line of the bundled Canadian tariff (its whole path text)."""
-    for row in _rows("T2026-2.csv.gz"):
+    for row in data_rows("T2026-2.csv.gz"):
         yield row["tariff_item"].replace(".", "")[:6], row["description"]
 
 
@@ -501,7 +305,7 @@ def classify(text: str, *, limit: int = 5, method: str = "auto") -> list[Candida
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidFormat(value=limit, path="limit", expected="a positive int")
     ranker = chosen_method(method)
-    terms = _terms_in(text)
+    terms = terms_in(text)
     rules = tuple(term.rule for term in terms)
     words = normalise(text) + normalise(" ".join(term.expansion for term in terms))
     keyword_scores, matched = _keyword_scores(words)
