@@ -140,7 +140,7 @@ def test_product_terms_add_the_nomenclatures_wording() -> None:
         "rule: laptop = portable automatic data processing machines (heading 8471)" in best.evidence
     )
     # "sneakers" folds onto "footwear" for the index, but a boot is not a sneaker.
-    assert product_terms_in("leather boots") == []
+    assert product_terms_in("leather boots") == [("boot", "footwear covering the ankle")]
     assert product_terms_in("E-Bike, 500 W") == [
         ("e bike", "cycles fitted with auxiliary motor with electric motor for propulsion")
     ]
@@ -199,3 +199,35 @@ def test_the_term_bonus_lifts_the_headings_a_named_product_falls_in(
     # The meaning alone puts a polyester backpack with the sacks and bags of heading 63.05.
     monkeypatch.setattr(sys.modules["carm.tariff.classify"], "_TERM_BONUS", 0.0)
     assert classify("polyester backpack", limit=1, method="hybrid")[0].heading == "6305"
+
+
+@pytest.mark.parametrize("method", ["keywords", "hybrid"])
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        # The material named decides between articles of wood, base metal, rubber and plastics.
+        ("metal hanger", "7326"),
+        ("rubber doormat", "4016"),
+        ("silicone baby spoon", "3924"),
+    ],
+)
+def test_a_named_material_lowers_the_chapters_of_other_materials(
+    text: str, heading: str, method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    best = classify(text, limit=1, method=method)[0]
+    assert best.heading == heading
+    assert best.evidence[-1 if method == "keywords" else -2].startswith("material: ")
+    if text == "metal hanger":  # without the lowering, a wooden clothes hanger (4421.10) wins
+        monkeypatch.setattr(sys.modules["carm.tariff.classify"], "_OTHER_MATERIAL", 1.0)
+        assert classify(text, limit=1, method=method)[0].heading == "4421"
+
+
+def test_only_the_main_part_of_a_description_names_its_materials() -> None:
+    from carm.tariff._terms import materials_in
+
+    assert materials_in("hose reinforced with braided stainless steel") == {}
+    assert set(materials_in("Glass water bottle with stainless steel lid")) == {"glass"}
+    assert materials_in("Stainless steel water bottle")["steel"] == frozenset({"72", "73"})
+    assert classify("glass jar for candles, 500 ml", limit=1)[0].evidence[-2] == "material: glass"

@@ -75,6 +75,7 @@ def test_without_the_model_auto_means_keywords(monkeypatch: pytest.MonkeyPatch) 
         "knitted",
         "tshirt",
         "women",
+        "material: cotton",
     )
 
 
@@ -104,10 +105,11 @@ def test_another_model_than_the_vectors_were_made_with_is_refused(
     ("text", "code"),
     [
         # Everyday names that neither the nomenclature's words nor the product terms cover
-        # (HS 2022 3304.20 eye make-up; 8518.2x loudspeakers; 8518.30 headphones and earphones,
-        # where the words alone find 8517.11 cordless telephone sets).
-        ("eyeshadow palette", "330420"),
-        ("stereo speakers", "85182"),
+        # (HS 2022 7321.11 cooking appliances for gas fuel, where the words alone find tents;
+        # 3924.10 tableware of plastics, where they find bearings; 8518.30 headphones and
+        # earphones, where they find 8517.11 cordless telephone sets).
+        ("camping stove", "732111"),
+        ("sippy cup", "392410"),
         ("cordless earphones", "851830"),
     ],
 )

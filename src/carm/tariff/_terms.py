@@ -1,14 +1,17 @@
-"""The curated lexicons the classifier reads: everyday product terms (``product_terms.csv``)."""
+"""The curated lexicons the classifier reads: everyday product terms (``product_terms.csv``) and
+the materials goods are made of (``materials.csv``)."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
+from typing import Final
 
 import attrs
 
 from carm.tariff._words import data_rows, plain_words
 
-__all__ = ["Term", "product_terms_in", "terms_in"]
+__all__ = ["Term", "material_chapters", "materials_in", "product_terms_in", "terms_in"]
 
 
 @attrs.frozen
@@ -62,3 +65,32 @@ def product_terms_in(text: str) -> list[tuple[str, str]]:
     [('laptop', 'portable automatic data processing machines'), ('earbud', 'headphones and earphones')]
     """
     return [(term.term, term.expansion) for term in terms_in(text)]
+
+
+_ASIDE: Final = re.compile(r"\b(?:with|for|w|including|featuring|plus)\b.*", re.IGNORECASE)
+
+
+@cache
+def _materials() -> dict[str, frozenset[str]]:
+    """Materials and the HS chapters that hold goods of them (``materials.csv``)."""
+    return {row["word"]: frozenset(row["chapters"].split()) for row in data_rows("materials.csv")}
+
+
+@cache
+def material_chapters() -> frozenset[str]:
+    """Every chapter a material of ``materials.csv`` names."""
+    return frozenset().union(*_materials().values())
+
+
+def materials_in(text: str) -> dict[str, frozenset[str]]:
+    """The materials the goods themselves are said to be made of, with their chapters.
+
+    Only the description's main part counts: what follows "with", "for", "including"... is
+    another part or a use ("hose reinforced with braided stainless steel" is not named steel).
+
+    >>> sorted(materials_in("Stainless steel water bottle with bamboo lid"))
+    ['stainless', 'steel']
+    """
+    known = _materials()
+    main = _ASIDE.sub("", text)
+    return {word: known[word] for word in plain_words(main) if word in known}

@@ -12,7 +12,8 @@ How it ranks (measured on ``shared/data/classification_dev``; see docs/classify.
    folded onto the nomenclature's ("aluminum" → "aluminium"), tariff boilerplate ("other",
    "nesoi", "thereof") and stop words dropped; everyday product terms ("laptop") add the
    nomenclature's wording for them (``product_terms.csv``, see :func:`product_terms_in`), and
-   lift the headings their goods fall in (``_TERM_BONUS``).
+   lift the headings their goods fall in (``_TERM_BONUS``); a material the description names
+   lowers the chapters of the other materials (``materials.csv``, ``_OTHER_MATERIAL``).
 3. **BM25** (k1 1.2, b 0.5) over those documents, and again over **heading documents** (the union
    of a heading's subheadings): each subheading's score is blended with its heading's, so that a
    heading whose many lines match the query lifts its subheadings.
@@ -43,7 +44,7 @@ import attrs
 
 from carm.errors import InvalidComponent, InvalidFormat, InvalidLength, InvalidType
 from carm.tariff._hs import format_code, nomenclature
-from carm.tariff._terms import product_terms_in, terms_in
+from carm.tariff._terms import Term, material_chapters, materials_in, product_terms_in, terms_in
 from carm.tariff._words import data_rows, normalise
 
 if TYPE_CHECKING:
@@ -288,6 +289,10 @@ _TERM_BONUS: Final = 0.1
 legal notes of the material chapters send articles of the function chapters there ("toys",
 "lamps", "watches" are not articles of plastics, glass or steel: Chapter 39 Note 2, Chapter 70
 Note 1, Section XV Note 1), and the table lists every heading the product's goods may fall in."""
+_OTHER_MATERIAL: Final = 0.8
+"""The factor on a subheading whose chapter holds goods of a material other than those the
+description names (``materials.csv``): Chapters 39, 44, 69, 70, 72-76 and the textile chapters
+are defined by material (HS 2022 chapter titles)."""
 
 
 def classify(text: str, *, limit: int = 5, method: str = "auto") -> list[Candidate]:
@@ -306,35 +311,75 @@ def classify(text: str, *, limit: int = 5, method: str = "auto") -> list[Candida
         raise InvalidFormat(value=limit, path="limit", expected="a positive int")
     ranker = chosen_method(method)
     terms = terms_in(text)
-    rules = tuple(term.rule for term in terms)
+    lexicon = _Lexicon.of(text, terms)
     words = normalise(text) + normalise(" ".join(term.expansion for term in terms))
     keyword_scores, matched = _keyword_scores(words)
-    headings = frozenset().union(*(term.headings for term in terms))
     if ranker == "keywords":
-        for doc in keyword_scores:
-            keyword_scores[doc] = _with_term_bonus(keyword_scores[doc], doc, headings)
+        codes = _index().subheadings.codes
+        for doc, score in keyword_scores.items():
+            keyword_scores[doc] = lexicon.adjusted(score, codes[doc])
         ranked = sorted(keyword_scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return _candidates(ranked, words, matched, rules)
+        return _candidates(ranked, words, matched, lexicon.rules)
     if terms:
         text = f"{text} ({'; '.join(term.expansion for term in terms)})"
-    return _hybrid(text, words, keyword_scores, matched, limit, rules, headings)
+    return _hybrid(text, words, keyword_scores, matched, limit, lexicon)
 
 
-def _with_term_bonus(score: float, doc: int, headings: frozenset[str]) -> float:
-    """A score with the product terms' bonus: ``_TERM_BONUS`` if the subheading is in a heading
-    a named product falls in, over the scale's new top."""
-    if not headings:
-        return score
-    inside = _index().subheadings.codes[doc][:4] in headings
-    return (score + (_TERM_BONUS if inside else 0.0)) / (1 + _TERM_BONUS)
+@attrs.frozen
+class _Lexicon:
+    """What the curated lexicons say about one description, and how it moves the scores.
+
+    ``headings``: those the named products fall in (``_TERM_BONUS``). ``lowered``: when the
+    description says what the goods are made of, the chapters of every other material
+    (``_OTHER_MATERIAL``): a "stainless steel water bottle" is not glassware nor plastics.
+    """
+
+    headings: frozenset[str]
+    lowered: frozenset[str]
+    rules: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str, terms: list[Term]) -> _Lexicon:
+        materials = materials_in(text)
+        named = frozenset().union(*materials.values())
+        rules = [term.rule for term in terms]
+        if materials:
+            rules.append(f"material: {' '.join(materials)}")
+        return cls(
+            frozenset().union(*(term.headings for term in terms)),
+            material_chapters() - named if materials else frozenset(),
+            tuple(rules),
+        )
+
+    def adjusted(self, score: float, code: str) -> float:
+        """``score`` (in [0, 1]) with the bonus and the lowering, still in [0, 1]."""
+        if self.headings:
+            bonus = _TERM_BONUS if code[:4] in self.headings else 0.0
+            score = (score + bonus) / (1 + _TERM_BONUS)
+        return score * _OTHER_MATERIAL if code[:2] in self.lowered else score
+
+    def adjust_all(self, scores: Any) -> Any:
+        """:meth:`adjusted` for every subheading's score at once (a NumPy array, in index order)."""
+        import numpy as np
+
+        headings, chapters = _subheading_levels()
+        if self.headings:
+            inside = np.isin(headings, sorted(self.headings))
+            scores = (scores + _TERM_BONUS * inside) / (1 + _TERM_BONUS)
+        if self.lowered:
+            scores = np.where(
+                np.isin(chapters, sorted(self.lowered)), scores * _OTHER_MATERIAL, scores
+            )
+        return scores
 
 
 @cache
-def _subheading_headings() -> Any:
-    """The heading of each subheading document, as a NumPy array (for the hybrid's bonus)."""
+def _subheading_levels() -> tuple[Any, Any]:
+    """The heading and the chapter of each subheading document, as NumPy arrays."""
     import numpy as np
 
-    return np.array([code[:4] for code in _index().subheadings.codes])
+    codes = _index().subheadings.codes
+    return np.array([code[:4] for code in codes]), np.array([code[:2] for code in codes])
 
 
 def chosen_method(method: str) -> str:
@@ -374,11 +419,10 @@ def _hybrid(
     keyword_scores: dict[int, float],
     matched: dict[int, set[str]],
     limit: int,
-    rules: tuple[str, ...],
-    headings: frozenset[str],
+    lexicon: _Lexicon,
 ) -> list[Candidate]:
-    """Cosine to the closest nomenclature line, plus a fifth of the keyword score (and the product
-    terms' bonus, see :func:`_with_term_bonus`). A description
+    """Cosine to the closest nomenclature line, plus a fifth of the keyword score (then the
+    lexicons' say, see :class:`_Lexicon`). A description
     with no word the nomenclature knows and none the model knows gets no candidates: a cosine
     alone does not tell nonsense (all-MiniLM-L6-v2 puts "zzqx" closer to copra, 0.50, than
     "bluetooth speaker" to loudspeakers, 0.40)."""
@@ -395,9 +439,7 @@ def _hybrid(
     for doc, score in keyword_scores.items():
         combined[doc] += _KEYWORD_WEIGHT * score
     combined /= 1 + _KEYWORD_WEIGHT
-    if headings:
-        inside = np.isin(_subheading_headings(), sorted(headings))
-        combined = (combined + _TERM_BONUS * inside) / (1 + _TERM_BONUS)
+    combined = lexicon.adjust_all(combined)
     count = min(limit, len(combined))
     best = np.argpartition(-combined, count - 1)[:count]
     ranked = sorted(
@@ -405,7 +447,7 @@ def _hybrid(
         key=lambda item: (-item[1], item[0]),
     )
     hints = {doc: semantic.closest_line(doc, query) for doc, _ in ranked}
-    return _candidates(ranked, words, matched, rules, hints)
+    return _candidates(ranked, words, matched, lexicon.rules, hints)
 
 
 def _candidates(
