@@ -106,11 +106,11 @@ def test_another_model_than_the_vectors_were_made_with_is_refused(
     [
         # Everyday names that neither the nomenclature's words nor the product terms cover
         # (HS 2022 7321.11 cooking appliances for gas fuel, where the words alone find tents;
-        # 3924.10 tableware of plastics, where they find bearings; 8518.30 headphones and
-        # earphones, where they find 8517.11 cordless telephone sets).
+        # 3924.10 tableware of plastics, where they find bearings; 8531.10 burglar or fire
+        # alarms, where they find X-ray apparatus).
         ("camping stove", "732111"),
         ("sippy cup", "392410"),
-        ("cordless earphones", "851830"),
+        ("smoke detector", "853110"),
     ],
 )
 def test_hybrid_finds_what_the_words_alone_miss(text: str, code: str) -> None:
