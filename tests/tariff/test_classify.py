@@ -231,3 +231,15 @@ def test_only_the_main_part_of_a_description_names_its_materials() -> None:
     assert set(materials_in("Glass water bottle with stainless steel lid")) == {"glass"}
     assert materials_in("Stainless steel water bottle")["steel"] == frozenset({"72", "73"})
     assert classify("glass jar for candles, 500 ml", limit=1)[0].evidence[-2] == "material: glass"
+
+
+def test_a_product_term_that_modifies_the_next_word_or_names_a_use_is_not_the_goods() -> None:
+    assert product_terms_in("bamboo shoe rack, 4 tier") == []
+    assert product_terms_in("Battery Operated LED Candles") == [
+        ("candle", "candles tapers and the like")
+    ]
+    assert [term for term, _ in product_terms_in("Laptop bag for 15 inch laptop")] == ["laptop bag"]
+    # the case is the goods; the phone it is for is not
+    best = classify("Silicone phone case for iPhone 15", limit=1, method="keywords")[0]
+    assert best.heading == "4202"
+    assert not any("iphone" in e for e in best.evidence if e.startswith("rule: "))

@@ -39,18 +39,45 @@ def _product_terms() -> dict[tuple[str, ...], Term]:
     return found
 
 
+_ASIDE: Final = re.compile(r"\b(?:with|for|w|including|featuring|plus)\b.*", re.IGNORECASE)
+
+
+def main_part(text: str) -> str:
+    """What the goods are, without what follows "with", "for", "including"...: another part or
+    a use ("phone case for iPhone" is a case; "hose reinforced with braided stainless steel" is a
+    hose)."""
+    return _ASIDE.sub("", text)
+
+
+_MODIFIED: Final = frozenset({
+    "rack", "holder", "stand", "organizer", "organiser", "case", "cover", "bag", "box",
+    "dispenser", "opener", "mount", "protector", "tray", "horn", "polish", "dryer", "cleaner",
+    "kit", "mat", "hook", "shelf", "storage", "container", "clip", "strap", "band", "pad",
+    "sleeve", "shade", "base", "pouch", "skin", "refill", "replacement", "part", "accessory",
+    "operated", "powered", "shaped", "themed", "print", "pattern", "decal", "sticker",
+})  # fmt: skip
+"""Words that, after a product term, make it a modifier of another thing: a "shoe rack" is a
+rack, a "candle holder" a holder, "battery operated" lights are lights (in English compounds the
+last noun names the thing)."""
+
+
 def terms_in(text: str) -> list[Term]:
+    """The product terms of the main part of ``text`` (:func:`main_part`): longest first, never
+    overlapping, none that modifies the word after it (``_MODIFIED``)."""
     terms = _product_terms()
-    words = plain_words(text)
+    words = plain_words(main_part(text))
     found: list[tuple[int, Term]] = []
     taken: set[int] = set()
     for size in (3, 2, 1):
         for start in range(len(words) - size + 1):
             span = range(start, start + size)
             term = terms.get(tuple(words[start : start + size]))
-            if term is not None and taken.isdisjoint(span):
+            if term is None or not taken.isdisjoint(span):
+                continue
+            taken.update(span)  # a modifier's words are not another term's either
+            following = words[start + size] if start + size < len(words) else ""
+            if following not in _MODIFIED:
                 found.append((start, term))
-                taken.update(span)
     return [term for _, term in sorted(found, key=lambda item: item[0])]
 
 
@@ -61,13 +88,12 @@ def product_terms_in(text: str) -> list[tuple[str, str]]:
     "laptop" is searched as "portable automatic data processing machines" too, and ranks the
     headings the term's goods fall in above the others.
 
-    >>> product_terms_in("Gaming laptop with wireless earbuds")
+    >>> product_terms_in("Gaming laptop and wireless earbuds")
     [('laptop', 'portable automatic data processing machines'), ('earbud', 'headphones and earphones')]
+    >>> product_terms_in("Silicone phone case for iPhone 15")
+    [('phone case', 'cases and containers of a kind normally carried in the pocket or in the handbag')]
     """
     return [(term.term, term.expansion) for term in terms_in(text)]
-
-
-_ASIDE: Final = re.compile(r"\b(?:with|for|w|including|featuring|plus)\b.*", re.IGNORECASE)
 
 
 @cache
@@ -85,12 +111,10 @@ def material_chapters() -> frozenset[str]:
 def materials_in(text: str) -> dict[str, frozenset[str]]:
     """The materials the goods themselves are said to be made of, with their chapters.
 
-    Only the description's main part counts: what follows "with", "for", "including"... is
-    another part or a use ("hose reinforced with braided stainless steel" is not named steel).
+    Only the description's :func:`main_part` counts.
 
     >>> sorted(materials_in("Stainless steel water bottle with bamboo lid"))
     ['stainless', 'steel']
     """
     known = _materials()
-    main = _ASIDE.sub("", text)
-    return {word: known[word] for word in plain_words(main) if word in known}
+    return {word: known[word] for word in plain_words(main_part(text)) if word in known}
