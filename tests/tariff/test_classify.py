@@ -209,6 +209,11 @@ def test_the_term_bonus_lifts_the_headings_a_named_product_falls_in(
         ("metal hanger", "7326"),
         ("rubber doormat", "4016"),
         ("silicone baby spoon", "3924"),
+        # A water bottle may be of glass, plastics, steel...: the steel one is of steel.
+        (
+            "Amazon Basics Stainless Steel Insulated Water Bottle with Spout Lid, 20 oz, Black",
+            "7323",
+        ),
     ],
 )
 def test_a_named_material_lowers_the_chapters_of_other_materials(
@@ -219,8 +224,8 @@ def test_a_named_material_lowers_the_chapters_of_other_materials(
     best = classify(text, limit=1, method=method)[0]
     assert best.heading == heading
     assert best.evidence[-1 if method == "keywords" else -2].startswith("material: ")
-    if text == "metal hanger":  # without the lowering, a wooden clothes hanger (4421.10) wins
-        monkeypatch.setattr(sys.modules["carm.tariff.classify"], "_OTHER_MATERIAL", 1.0)
+    if text == "metal hanger":  # without the material, a wooden clothes hanger (4421.10) wins
+        monkeypatch.setattr(sys.modules["carm.tariff.classify"], "materials_in", lambda text: {})
         assert classify(text, limit=1, method=method)[0].heading == "4421"
 
 
@@ -229,7 +234,9 @@ def test_only_the_main_part_of_a_description_names_its_materials() -> None:
 
     assert materials_in("hose reinforced with braided stainless steel") == {}
     assert set(materials_in("Glass water bottle with stainless steel lid")) == {"glass"}
-    assert materials_in("Stainless steel water bottle")["steel"] == frozenset({"72", "73"})
+    assert materials_in("Stainless steel water bottle")["steel"] == frozenset(
+        {"72", "73", "82", "83"}
+    )
     assert classify("glass jar for candles, 500 ml", limit=1)[0].evidence[-2] == "material: glass"
 
 

@@ -329,9 +329,10 @@ def classify(text: str, *, limit: int = 5, method: str = "auto") -> list[Candida
 class _Lexicon:
     """What the curated lexicons say about one description, and how it moves the scores.
 
-    ``headings``: those the named products fall in (``_TERM_BONUS``). ``lowered``: when the
-    description says what the goods are made of, the chapters of every other material
-    (``_OTHER_MATERIAL``): a "stainless steel water bottle" is not glassware nor plastics.
+    ``headings``: those the named products fall in, made of what the description says if it
+    says (``_TERM_BONUS``). ``lowered``: when the description says what the goods are made of,
+    the chapters of every other material (``_OTHER_MATERIAL``): a "stainless steel water bottle"
+    is not glassware nor plastics.
     """
 
     headings: frozenset[str]
@@ -345,11 +346,13 @@ class _Lexicon:
         rules = [term.rule for term in terms]
         if materials:
             rules.append(f"material: {' '.join(materials)}")
-        return cls(
-            frozenset().union(*(term.headings for term in terms)),
-            material_chapters() - named if materials else frozenset(),
-            tuple(rules),
+        lowered = material_chapters() - named if materials else frozenset()
+        # A term's headings of another material than the one named are not where the goods go
+        # ("stainless steel water bottle": 73.23, not 70.13 nor 39.24).
+        headings = frozenset(
+            heading for term in terms for heading in term.headings if heading[:2] not in lowered
         )
+        return cls(headings, lowered, tuple(rules))
 
     def adjusted(self, score: float, code: str) -> float:
         """``score`` (in [0, 1]) with the bonus and the lowering, still in [0, 1]."""
