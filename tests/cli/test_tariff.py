@@ -111,9 +111,11 @@ def test_classify_command(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "classify", "Women's cotton knit T-shirt", "--limit", "2")
     assert status == 0
     assert out.splitlines()[0].startswith("1. 6109.10.00.22")
+    assert out.splitlines()[0].endswith("matched: cotton, knitted, tshirt, women")
+    assert out.splitlines()[1] == "     material: cotton"
     # The path runs down to the code; a long tariff line shows its distinguishing end.
     assert "classification 6109.10.00.22 …" in out
-    assert out.splitlines()[6].endswith("Women's or girls': - Other T-shirts")
+    assert out.splitlines()[7].endswith("Women's or girls': - Other T-shirts")
     _, out, _ = run(capsys, "classify", "Women's cotton knit T-shirt", "--json")
     assert json.loads(out)[0]["hs6"] == "610910"
     _, out, _ = run(capsys, "classify", "zzqx")

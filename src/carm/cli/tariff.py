@@ -13,7 +13,7 @@ from carm.cli import cli, echo_json, parse_date
 from carm.money import to_decimal
 from carm.tariff import Edition, TariffLine, available_editions, import_edition, load_schedule
 from carm.tariff._units import unit_code
-from carm.tariff.classify import METHODS, classify
+from carm.tariff.classify import METHODS, NOTES, classify
 from carm.tariff.evaluate import evaluate, read_labelled
 
 
@@ -205,7 +205,7 @@ def classify_command(text: str, limit: int, method: str, as_json: bool) -> None:
         click.echo("no match: nothing in the nomenclature is close to this description")
         return
     for rank, c in enumerate(candidates, start=1):
-        words = [e for e in c.evidence if not e.startswith(("rule: ", "like: "))]
+        words = [e for e in c.evidence if not e.startswith(NOTES)]
         click.echo(f"{rank}. {c.code:<14} score {c.score:.2f}  matched: {', '.join(words) or '-'}")
         for note in c.evidence[len(words) :]:
             kind, _, text = note.partition(": ")

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "METHODS",
+    "NOTES",
     "Candidate",
     "build_index",
     "canadian_lines",
@@ -67,6 +68,10 @@ MAX_TEXT: Final = 10_000
 _K1: Final = 1.2
 _B: Final = 0.5
 _HEADING_WEIGHT: Final = 0.2
+
+
+NOTES: Final = ("rule: ", "material: ", "like: ")
+"""How the notes of a candidate's evidence begin; the matched words come before them."""
 
 
 @attrs.frozen
