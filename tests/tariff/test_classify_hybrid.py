@@ -143,3 +143,19 @@ def test_any_code_point_never_crashes_the_model(text: str) -> None:
     # Lone surrogates included: st.text leaves them out even when its alphabet has them.
     for candidate in classify(text, method="hybrid", limit=2):
         assert 0 <= candidate.score <= 1
+
+
+def test_a_repeated_description_reuses_its_vector_and_an_evaluation_forgets_them() -> None:
+    _vectors.forget_queries()
+    first = classify("Gorilla Original Super Glue Gel, 20 Gram", method="hybrid")
+    again = classify("Gorilla Original Super Glue Gel, 20 Gram", method="hybrid")
+    assert again == first
+    info = _vectors.SemanticIndex._query.cache_info()
+    assert (info.hits, info.currsize) == (1, 1)
+    vector = _vectors.semantic_index().query(
+        _vectors.query_text("Gorilla Original Super Glue Gel, 20 Gram")
+    )
+    with pytest.raises(ValueError, match="read-only"):
+        vector[0] = 1.0  # a kept vector cannot be changed under the next query
+    _vectors.forget_queries()
+    assert _vectors.SemanticIndex._query.cache_info().currsize == 0

@@ -18,7 +18,7 @@ from __future__ import annotations
 import gzip
 import json
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -81,13 +81,19 @@ class SemanticIndex:
 
     def query(self, text: str) -> npt.NDArray[np.float32]:
         """``text`` (as :func:`query_text` leaves it) as a vector of the stored lines' space
-        (projected, unit length)."""
+        (projected, unit length; read-only). The last few thousand are kept: a catalogue repeats
+        its descriptions, and the model costs ten times the rest of a query."""
+        return self._query(text)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 (one index per process, kept for its life)
+    def _query(self, text: str) -> npt.NDArray[np.float32]:
         import numpy as np
 
         vector: npt.NDArray[np.float32] = (
             self.encoder.encode([text])[0] - self.mean
         ) @ self.projection
         vector /= np.linalg.norm(vector) or 1.0
+        vector.setflags(write=False)
         return vector
 
     def similarities(self, query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -106,6 +112,12 @@ class SemanticIndex:
             int(self.starts[position + 1]) if position + 1 < len(self.codes) else len(self.vectors)
         )
         return self.texts[start + int(np.argmax(self.vectors[start:end] @ query))]
+
+
+def forget_queries() -> None:
+    """Empty the kept query vectors (:meth:`SemanticIndex.query`): an evaluation times
+    descriptions as if never seen."""
+    SemanticIndex._query.cache_clear()
 
 
 def query_text(text: str) -> str:
