@@ -78,7 +78,9 @@ def build(shared: Path) -> None:
         encoding="utf-8-sig", newline=""
     ) as handle:
         for row in csv.DictReader(handle):
-            if row["hscode"] == "TOTAL":
+            # Comtrade's own rows: the grand total, and "Commodities not specified according to
+            # kind" (99, 9999, 999999, section TOTAL), which HS 2022 does not hold.
+            if row["hscode"] == "TOTAL" or row["section"] == "TOTAL":
                 continue
             parent = "" if row["parent"] == "TOTAL" else row["parent"]
             hs_rows.append(

@@ -123,6 +123,14 @@ def test_hybrid_finds_what_the_words_alone_miss(text: str, code: str) -> None:
     assert 0 < best.score <= 1
 
 
+def test_a_description_closest_to_no_real_subheading_still_gets_real_ones() -> None:
+    # Found by hypothesis: the nomenclature used to hold Comtrade's 9999.99 ("commodities not
+    # specified according to kind"), which has no section, and the path to it raised.
+    for candidate in classify("LUXURY:CSV", method="hybrid"):
+        assert candidate.path[0][0] == "section"
+        assert not candidate.hs6.startswith("99")
+
+
 def test_nonsense_gets_no_candidates_from_either_ranker() -> None:
     for text in ("zzqx vlorp", "asdf", "¿¿¿"):
         assert classify(text, method="hybrid") == []

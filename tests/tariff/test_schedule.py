@@ -81,6 +81,8 @@ def test_eight_digits_give_the_tariff_item() -> None:
     ("code", "kind", "message"),
     [
         ("7701.00.00", UnknownCode, "no such chapter 77 in HS 2022"),
+        # UN Comtrade's "commodities not specified according to kind" is not HS 2022
+        ("9999.99.00", UnknownCode, "no such chapter 99 in HS 2022"),
         ("6199.00.00", UnknownCode, "no such heading 6199 in chapter 61 in HS 2022"),
         ("6109.99.00", UnknownCode, "no such subheading 6109.99 in heading 6109 in HS 2022"),
         ("6109.10.99", UnknownCode, "no tariff item 6109.10.99 in edition T2026-2"),

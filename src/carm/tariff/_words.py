@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Final
 
-__all__ = ["ascii_lower", "data_rows", "normalise", "plain_words"]
+__all__ = ["data_rows", "normalise", "plain_words"]
 
 _TOKEN: Final = re.compile(r"[a-z0-9]+")
 _STOP: Final = frozenset(
@@ -120,13 +120,13 @@ def _word(token: str) -> str:
     return _SPELLING.get(token, token)
 
 
-def ascii_lower(text: str) -> str:
+def _ascii_lower(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 def plain_words(text: str) -> list[str]:
     # Words as written, singular, without the folds: "sneakers" must not match every "footwear".
-    return [_singular(token) for token in _TOKEN.findall(ascii_lower(text))]
+    return [_singular(token) for token in _TOKEN.findall(_ascii_lower(text))]
 
 
 def normalise(text: str) -> list[str]:
@@ -136,7 +136,7 @@ def normalise(text: str) -> list[str]:
     ['women', '100', 'cotton', 'tshirt', 'knitted']
     """
     plain = (
-        ascii_lower(text)
+        _ascii_lower(text)
         .replace("'s ", "s ")
         .replace("t-shirt", "tshirt")
         .replace("t shirt", "tshirt")

@@ -2,7 +2,7 @@
 
 How it ranks (measured on ``shared/data/classification_dev``; see docs/classify.md):
 
-1. **Documents per HS subheading** (5,613 of HS 2022), each holding the words that describe it:
+1. **Documents per HS subheading** (5,612 of HS 2022), each holding the words that describe it:
    the HS 2022 subheading text and its heading's and chapter's; the Canadian tariff lines of the
    bundled edition under it; and the US Harmonized Tariff Schedule's 8- and 10-digit lines under
    it (USITC HTSUS 2026 rev. 10, public domain), which name products far more concretely ("T-shirts",
