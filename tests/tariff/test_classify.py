@@ -234,9 +234,9 @@ def test_only_the_main_part_of_a_description_names_its_materials() -> None:
 
     assert materials_in("hose reinforced with braided stainless steel") == {}
     assert set(materials_in("Glass water bottle with stainless steel lid")) == {"glass"}
-    assert materials_in("Stainless steel water bottle")["steel"] == frozenset(
-        {"72", "73", "82", "83"}
-    )
+    steel = materials_in("Stainless steel water bottle")["steel"]
+    assert steel.chapters == frozenset({"72", "73", "82", "83"})
+    assert steel.wording == frozenset({"iron", "steel"})
     assert classify("glass jar for candles, 500 ml", limit=1)[0].evidence[-2] == "material: glass"
 
 
@@ -250,3 +250,25 @@ def test_a_product_term_that_modifies_the_next_word_or_names_a_use_is_not_the_go
     best = classify("Silicone phone case for iPhone 15", limit=1, method="keywords")[0]
     assert best.heading == "4202"
     assert not any("iphone" in e for e in best.evidence if e.startswith("rule: "))
+
+
+@pytest.mark.parametrize("method", ["keywords", "hybrid"])
+@pytest.mark.parametrize(
+    ("text", "hs6"),
+    [
+        # Within a heading, the subheading whose own text names the material stated.
+        ("wool socks", "611594"),
+        ("polyester T-shirt", "610990"),  # "of textile materials (other than cotton)"
+        ("silk scarf", "621410"),
+    ],
+)
+def test_the_subheading_of_the_material_named_comes_first(
+    text: str, hs6: str, method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    assert classify(text, limit=1, method=method)[0].hs6 == hs6
+    if text == "wool socks":  # without it, the words alone say nothing of which hosiery
+        monkeypatch.setattr(sys.modules["carm.tariff.classify"], "_SAME_MATERIAL", 0.0)
+        monkeypatch.setattr(sys.modules["carm.tariff.classify"], "_OTHER_MATERIAL", 1.0)
+        assert classify(text, limit=1, method=method)[0].hs6 != hs6

@@ -11,7 +11,15 @@ import attrs
 
 from carm.tariff._words import data_rows, plain_words
 
-__all__ = ["Term", "material_chapters", "materials_in", "product_terms_in", "terms_in"]
+__all__ = [
+    "Material",
+    "Term",
+    "material_chapters",
+    "materials_in",
+    "product_terms_in",
+    "terms_in",
+    "wording_in",
+]
 
 
 @attrs.frozen
@@ -96,20 +104,34 @@ def product_terms_in(text: str) -> list[tuple[str, str]]:
     return [(term.term, term.expansion) for term in terms_in(text)]
 
 
+@attrs.frozen
+class Material:
+    """A material word: the HS chapters that hold goods of it, and the words the nomenclature's
+    own texts use for it ("polyester": "synthetic", "man-made", "textile", "plastics")."""
+
+    chapters: frozenset[str]
+    wording: frozenset[str]
+
+
 @cache
-def _materials() -> dict[str, frozenset[str]]:
-    """Materials and the HS chapters that hold goods of them (``materials.csv``)."""
-    return {row["word"]: frozenset(row["chapters"].split()) for row in data_rows("materials.csv")}
+def _materials() -> dict[str, Material]:
+    """Material words (``materials.csv``)."""
+    return {
+        row["word"]: Material(
+            frozenset(row["chapters"].split()), frozenset(row["hs_wording"].split(";"))
+        )
+        for row in data_rows("materials.csv")
+    }
 
 
 @cache
 def material_chapters() -> frozenset[str]:
     """Every chapter a material of ``materials.csv`` names."""
-    return frozenset().union(*_materials().values())
+    return frozenset().union(*(material.chapters for material in _materials().values()))
 
 
-def materials_in(text: str) -> dict[str, frozenset[str]]:
-    """The materials the goods themselves are said to be made of, with their chapters.
+def materials_in(text: str) -> dict[str, Material]:
+    """The materials the goods themselves are said to be made of.
 
     Only the description's :func:`main_part` counts.
 
@@ -118,3 +140,28 @@ def materials_in(text: str) -> dict[str, frozenset[str]]:
     """
     known = _materials()
     return {word: known[word] for word in plain_words(main_part(text)) if word in known}
+
+
+# What a nomenclature text excludes does not say what it covers: "(other than cotton)",
+# "other than of porcelain or china", "excluding cast".
+_EXCLUDED: Final = re.compile(r"\([^)]*\)|\b(?:other than|excluding|not)\b[^,;]*")
+
+
+@cache
+def _wording_pattern() -> re.Pattern[str]:
+    phrases = sorted(
+        frozenset().union(*(material.wording for material in _materials().values())),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"\b(" + "|".join(re.escape(phrase) for phrase in phrases) + r")\b")
+
+
+def wording_in(nomenclature_text: str) -> frozenset[str]:
+    """The material words a nomenclature text says its goods are of (not those it excludes).
+
+    >>> sorted(wording_in("T-shirts, singlets and other vests; of textile materials (other than cotton), knitted"))
+    ['textile']
+    """
+    covered = _EXCLUDED.sub(" ", nomenclature_text.lower())
+    return frozenset(_wording_pattern().findall(covered))

@@ -44,7 +44,14 @@ import attrs
 
 from carm.errors import InvalidComponent, InvalidFormat, InvalidLength, InvalidType
 from carm.tariff._hs import format_code, nomenclature
-from carm.tariff._terms import Term, material_chapters, materials_in, product_terms_in, terms_in
+from carm.tariff._terms import (
+    Term,
+    material_chapters,
+    materials_in,
+    product_terms_in,
+    terms_in,
+    wording_in,
+)
 from carm.tariff._words import data_rows, normalise
 
 if TYPE_CHECKING:
@@ -294,10 +301,14 @@ _TERM_BONUS: Final = 0.1
 legal notes of the material chapters send articles of the function chapters there ("toys",
 "lamps", "watches" are not articles of plastics, glass or steel: Chapter 39 Note 2, Chapter 70
 Note 1, Section XV Note 1), and the table lists every heading the product's goods may fall in."""
+_SAME_MATERIAL: Final = 0.05
+"""Added to a subheading whose own text says its goods are of a material the description names
+(then over the scale's new top)."""
 _OTHER_MATERIAL: Final = 0.8
 """The factor on a subheading whose chapter holds goods of a material other than those the
 description names (``materials.csv``): Chapters 39, 44, 69, 70, 72-76 and the textile chapters
-are defined by material (HS 2022 chapter titles)."""
+are defined by material (HS 2022 chapter titles); and, again, on one whose own text names only
+other materials ("of cotton" for a wool description)."""
 
 
 def classify(text: str, *, limit: int = 5, method: str = "auto") -> list[Candidate]:
@@ -320,9 +331,8 @@ def classify(text: str, *, limit: int = 5, method: str = "auto") -> list[Candida
     words = normalise(text) + normalise(" ".join(term.expansion for term in terms))
     keyword_scores, matched = _keyword_scores(words)
     if ranker == "keywords":
-        codes = _index().subheadings.codes
         for doc, score in keyword_scores.items():
-            keyword_scores[doc] = lexicon.adjusted(score, codes[doc])
+            keyword_scores[doc] = lexicon.adjusted(score, doc)
         ranked = sorted(keyword_scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return _candidates(ranked, words, matched, lexicon.rules)
     if terms:
@@ -335,19 +345,23 @@ class _Lexicon:
     """What the curated lexicons say about one description, and how it moves the scores.
 
     ``headings``: those the named products fall in, made of what the description says if it
-    says (``_TERM_BONUS``). ``lowered``: when the description says what the goods are made of,
+    says (``_TERM_BONUS``). When the description says what the goods are made of, ``lowered``:
     the chapters of every other material (``_OTHER_MATERIAL``): a "stainless steel water bottle"
-    is not glassware nor plastics.
+    is not glassware nor plastics; and ``wording``: the nomenclature's words for those materials,
+    which lift a subheading whose own text says its goods are of them and lower one that names
+    only others (``_SAME_MATERIAL``: "wool socks" are 6115.94, "of wool or fine animal hair", not
+    6115.95, "of cotton").
     """
 
     headings: frozenset[str]
     lowered: frozenset[str]
+    wording: frozenset[str]
     rules: tuple[str, ...]
 
     @classmethod
     def of(cls, text: str, terms: list[Term]) -> _Lexicon:
         materials = materials_in(text)
-        named = frozenset().union(*materials.values())
+        named = frozenset().union(*(material.chapters for material in materials.values()))
         rules = [term.rule for term in terms]
         if materials:
             rules.append(f"material: {' '.join(materials)}")
@@ -357,13 +371,22 @@ class _Lexicon:
         headings = frozenset(
             heading for term in terms for heading in term.headings if heading[:2] not in lowered
         )
-        return cls(headings, lowered, tuple(rules))
+        wording = frozenset().union(*(material.wording for material in materials.values()))
+        return cls(headings, lowered, wording, tuple(rules))
 
-    def adjusted(self, score: float, code: str) -> float:
-        """``score`` (in [0, 1]) with the bonus and the lowering, still in [0, 1]."""
+    def adjusted(self, score: float, doc: int) -> float:
+        """``score`` (in [0, 1]) of subheading document ``doc`` with the bonuses and the
+        lowering, still in [0, 1]."""
+        code = _index().subheadings.codes[doc]
         if self.headings:
             bonus = _TERM_BONUS if code[:4] in self.headings else 0.0
             score = (score + bonus) / (1 + _TERM_BONUS)
+        if self.wording:
+            says = _subheading_wording()[0][doc]
+            same = bool(says & self.wording)
+            score = (score + (_SAME_MATERIAL if same else 0.0)) / (1 + _SAME_MATERIAL)
+            if says and not same:
+                score *= _OTHER_MATERIAL
         return score * _OTHER_MATERIAL if code[:2] in self.lowered else score
 
     def adjust_all(self, scores: Any) -> Any:
@@ -374,11 +397,34 @@ class _Lexicon:
         if self.headings:
             inside = np.isin(headings, sorted(self.headings))
             scores = (scores + _TERM_BONUS * inside) / (1 + _TERM_BONUS)
+        if self.wording:
+            _, phrases, says = _subheading_wording()
+            columns = [
+                position for position, phrase in enumerate(phrases) if phrase in self.wording
+            ]
+            same = says[:, columns].any(axis=1)
+            scores = (scores + _SAME_MATERIAL * same) / (1 + _SAME_MATERIAL)
+            scores = np.where(says.any(axis=1) & ~same, scores * _OTHER_MATERIAL, scores)
         if self.lowered:
             scores = np.where(
                 np.isin(chapters, sorted(self.lowered)), scores * _OTHER_MATERIAL, scores
             )
         return scores
+
+
+@cache
+def _subheading_wording() -> tuple[list[frozenset[str]], list[str], Any]:
+    """The material words each subheading's own HS text says its goods are of (in index order),
+    every such word, and the same as a NumPy matrix (subheadings x words) for the hybrid."""
+    import numpy as np
+
+    hs = nomenclature()
+    found = [
+        wording_in(hs.node(code, original=code).description) for code in _index().subheadings.codes
+    ]
+    phrases = sorted(frozenset().union(*found))
+    says = np.array([[phrase in words for phrase in phrases] for words in found], dtype=bool)
+    return found, phrases, says
 
 
 @cache
