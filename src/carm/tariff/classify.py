@@ -382,7 +382,7 @@ class _Lexicon:
             bonus = _TERM_BONUS if code[:4] in self.headings else 0.0
             score = (score + bonus) / (1 + _TERM_BONUS)
         if self.wording:
-            says = _subheading_wording()[0][doc]
+            says = _subheading_wording()[doc]
             same = bool(says & self.wording)
             score = (score + (_SAME_MATERIAL if same else 0.0)) / (1 + _SAME_MATERIAL)
             if says and not same:
@@ -398,13 +398,12 @@ class _Lexicon:
             inside = np.isin(headings, sorted(self.headings))
             scores = (scores + _TERM_BONUS * inside) / (1 + _TERM_BONUS)
         if self.wording:
-            _, phrases, says = _subheading_wording()
-            columns = [
-                position for position, phrase in enumerate(phrases) if phrase in self.wording
-            ]
-            same = says[:, columns].any(axis=1)
+            naming, names_any = _wording_columns()
+            same = np.zeros(len(scores), dtype=bool)
+            for word in self.wording & naming.keys():
+                same[naming[word]] = True
             scores = (scores + _SAME_MATERIAL * same) / (1 + _SAME_MATERIAL)
-            scores = np.where(says.any(axis=1) & ~same, scores * _OTHER_MATERIAL, scores)
+            scores = np.where(names_any & ~same, scores * _OTHER_MATERIAL, scores)
         if self.lowered:
             scores = np.where(
                 np.isin(chapters, sorted(self.lowered)), scores * _OTHER_MATERIAL, scores
@@ -413,18 +412,23 @@ class _Lexicon:
 
 
 @cache
-def _subheading_wording() -> tuple[list[frozenset[str]], list[str], Any]:
-    """The material words each subheading's own HS text says its goods are of (in index order),
-    every such word, and the same as a NumPy matrix (subheadings x words) for the hybrid."""
+def _subheading_wording() -> list[frozenset[str]]:
+    """The material words each subheading's own HS text says its goods are of (index order)."""
+    nodes = nomenclature()._nodes
+    return [wording_in(nodes[code].description) for code in _index().subheadings.codes]
+
+
+@cache
+def _wording_columns() -> tuple[dict[str, Any], Any]:
+    """For the hybrid: the subheadings naming each material word, and whether each names any."""
     import numpy as np
 
-    hs = nomenclature()
-    found = [
-        wording_in(hs.node(code, original=code).description) for code in _index().subheadings.codes
-    ]
-    phrases = sorted(frozenset().union(*found))
-    says = np.array([[phrase in words for phrase in phrases] for words in found], dtype=bool)
-    return found, phrases, says
+    naming: dict[str, list[int]] = {}
+    for doc, words in enumerate(_subheading_wording()):
+        for word in words:
+            naming.setdefault(word, []).append(doc)
+    names_any = np.array([bool(words) for words in _subheading_wording()])
+    return {word: np.array(docs) for word, docs in naming.items()}, names_any
 
 
 @cache
