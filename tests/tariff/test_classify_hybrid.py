@@ -167,3 +167,27 @@ def test_a_repeated_description_reuses_its_vector_and_an_evaluation_forgets_them
         vector[0] = 1.0  # a kept vector cannot be changed under the next query
     _vectors.forget_queries()
     assert _vectors.SemanticIndex._query.cache_info().currsize == 0
+
+
+def test_the_models_digest_is_kept_while_its_file_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import os
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    weights = folder / "model.safetensors"
+    weights.write_bytes(b"weights one")
+    expected = hashlib.sha256(b"weights one").hexdigest()
+    assert _encoder.model_digest(folder) == expected
+    # Kept: a second start does not read the weights again.
+    with monkeypatch.context() as patched:
+        patched.setattr(_encoder.hashlib, "sha256", lambda: pytest.fail("read again"))
+        assert _encoder.model_digest(folder) == expected
+    # Changed (other size and time): read again.
+    weights.write_bytes(b"weights two, longer")
+    assert _encoder.model_digest(folder) == hashlib.sha256(b"weights two, longer").hexdigest()
+    # A cache file that is not JSON is only a cache.
+    (Path(os.environ["CARM_CACHE_DIR"]) / "tariff" / "model_digests.json").write_text("{", "utf-8")
+    assert _encoder.model_digest(folder) == hashlib.sha256(b"weights two, longer").hexdigest()

@@ -72,12 +72,40 @@ def find_model() -> Path:
 
 
 def model_digest(folder: Path) -> str:
-    """SHA-256 of the model's weights: the document vectors are only valid for these."""
+    """SHA-256 of the model's weights: the document vectors are only valid for these.
+
+    Reading 90 MB costs a tenth of a second at every start, so a digest once computed is kept in
+    the cache directory (:func:`carm.tariff.cache_directory`) under the file's path, size,
+    modification time and inode, and read from there while all four are unchanged; a cache that
+    cannot be read or written is only a cache.
+    """
+    from carm.tariff.editions import cache_directory
+
+    weights = folder / "model.safetensors"
+    status = weights.stat()
+    key = f"{weights.resolve()}|{status.st_size}|{status.st_mtime_ns}|{status.st_ino}"
+    kept = cache_directory() / "model_digests.json"
+    try:
+        known = json.loads(kept.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if isinstance(known, dict) and isinstance(known.get(key), str):
+        return str(known[key])
     digest = hashlib.sha256()
-    with (folder / "model.safetensors").open("rb") as weights:
-        while chunk := weights.read(1 << 22):
+    with weights.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
             digest.update(chunk)
-    return digest.hexdigest()
+    found = digest.hexdigest()
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        fresh = kept.with_suffix(f".{os.getpid()}.tmp")
+        fresh.write_text(
+            json.dumps({**(known if isinstance(known, dict) else {}), key: found}), encoding="utf-8"
+        )
+        fresh.replace(kept)
+    except OSError:
+        pass
+    return found
 
 
 def _erf(x: Matrix) -> Matrix:
