@@ -272,3 +272,12 @@ def test_the_subheading_of_the_material_named_comes_first(
         monkeypatch.setattr(sys.modules["carm.tariff.classify"], "_SAME_MATERIAL", 0.0)
         monkeypatch.setattr(sys.modules["carm.tariff.classify"], "_OTHER_MATERIAL", 1.0)
         assert classify(text, limit=1, method=method)[0].hs6 != hs6
+
+
+def test_the_main_part_ends_at_with_or_for_not_at_watts_or_sizes() -> None:
+    from carm.tariff._terms import main_part
+
+    assert main_part("Water bottle w/ straw lid") == "Water bottle "
+    assert main_part("Case for iPhone 15") == "Case "
+    assert main_part("1500 W Space Heater") == "1500 W Space Heater"
+    assert main_part("Plus Size Cotton Dress") == "Plus Size Cotton Dress"

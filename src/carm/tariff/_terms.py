@@ -47,7 +47,8 @@ def _product_terms() -> dict[tuple[str, ...], Term]:
     return found
 
 
-_ASIDE: Final = re.compile(r"\b(?:with|for|w|including|featuring|plus)\b.*", re.IGNORECASE)
+# "w/" is "with"; a bare "W" is watts ("1500 W space heater"), and "plus" is as often a size.
+_ASIDE: Final = re.compile(r"(?:\b(?:with|for|including|featuring)\b|\bw/).*", re.IGNORECASE)
 
 
 def main_part(text: str) -> str:
@@ -92,9 +93,10 @@ def terms_in(text: str) -> list[Term]:
 def product_terms_in(text: str) -> list[tuple[str, str]]:
     """The curated product terms ``text`` uses, with the nomenclature's wording for each.
 
-    Longest first, never overlapping; the classifier adds the wording to the description, so that
-    "laptop" is searched as "portable automatic data processing machines" too, and ranks the
-    headings the term's goods fall in above the others.
+    Longest first, never overlapping, and only where a term names the goods (:func:`terms_in`);
+    the classifier adds the wording to the description, so that "laptop" is searched as "portable
+    automatic data processing machines" too, and ranks the headings the term's goods fall in above
+    the others.
 
     >>> product_terms_in("Gaming laptop and wireless earbuds")
     [('laptop', 'portable automatic data processing machines'), ('earbud', 'headphones and earphones')]
