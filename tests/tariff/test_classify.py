@@ -281,3 +281,20 @@ def test_the_main_part_ends_at_with_or_for_not_at_watts_or_sizes() -> None:
     assert main_part("Case for iPhone 15") == "Case "
     assert main_part("1500 W Space Heater") == "1500 W Space Heater"
     assert main_part("Plus Size Cotton Dress") == "Plus Size Cotton Dress"
+
+
+def test_a_named_article_is_not_its_material_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from carm.tariff._terms import primary_form_headings
+
+    assert {"7223", "3920", "5208", "6006"} <= primary_form_headings()
+    assert "7323" not in primary_form_headings()
+    text = "Stainless Steel Insulated Water Bottle"
+    assert classify(text, limit=1, method="hybrid")[0].hs6 == "732393"
+    # without the rule the model's pull to "Steel, stainless; wire" wins
+    with monkeypatch.context() as patched:
+        patched.setattr(sys.modules["carm.tariff.classify"], "_RAW_MATERIAL", 1.0)
+        assert classify(text, limit=1, method="hybrid")[0].hs6 == "722300"
+    # a term whose own headings are semi-manufactures keeps them: tape is 39.19
+    assert classify("packaging tape, 48 mm", limit=1, method="keywords")[0].heading == "3919"

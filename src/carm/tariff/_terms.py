@@ -1,5 +1,6 @@
 """The curated lexicons the classifier reads: everyday product terms (``product_terms.csv``) and
-the materials goods are made of (``materials.csv``)."""
+the materials goods are made of (``materials.csv``), and the headings of materials as such
+(``primary_forms.csv``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ __all__ = [
     "Term",
     "material_chapters",
     "materials_in",
+    "primary_form_headings",
     "product_terms_in",
     "terms_in",
     "wording_in",
@@ -167,3 +169,14 @@ def wording_in(nomenclature_text: str) -> frozenset[str]:
     """
     covered = _EXCLUDED.sub(" ", nomenclature_text.lower())
     return frozenset(_wording_pattern().findall(covered))
+
+
+@cache
+def primary_form_headings() -> frozenset[str]:
+    """The headings of materials in primary or semi-finished form (``primary_forms.csv``):
+    plastics in primary forms and plates, sawn wood, yarn and fabrics, steel bars and wire..."""
+    return frozenset(
+        f"{heading:04d}"
+        for row in data_rows("primary_forms.csv")
+        for heading in range(int(row["first"]), int(row["last"]) + 1)
+    )

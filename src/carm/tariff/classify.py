@@ -48,6 +48,7 @@ from carm.tariff._terms import (
     Term,
     material_chapters,
     materials_in,
+    primary_form_headings,
     product_terms_in,
     terms_in,
     wording_in,
@@ -301,6 +302,10 @@ _TERM_BONUS: Final = 0.1
 legal notes of the material chapters send articles of the function chapters there ("toys",
 "lamps", "watches" are not articles of plastics, glass or steel: Chapter 39 Note 2, Chapter 70
 Note 1, Section XV Note 1), and the table lists every heading the product's goods may fall in."""
+_RAW_MATERIAL: Final = 0.8
+"""The factor on the headings of materials as such (``primary_forms.csv``: steel bars and wire,
+plastics in primary forms and sheets, yarn and fabrics...) when the description names an article
+(a product term) that is not one of them: a "stainless steel water bottle" is not steel wire."""
 _SAME_MATERIAL: Final = 0.05
 """Added to a subheading whose own text says its goods are of a material the description names
 (then over the scale's new top)."""
@@ -356,6 +361,7 @@ class _Lexicon:
     headings: frozenset[str]
     lowered: frozenset[str]
     wording: frozenset[str]
+    raw: frozenset[str]
     rules: tuple[str, ...]
 
     @classmethod
@@ -372,7 +378,10 @@ class _Lexicon:
             heading for term in terms for heading in term.headings if heading[:2] not in lowered
         )
         wording = frozenset().union(*(material.wording for material in materials.values()))
-        return cls(headings, lowered, wording, tuple(rules))
+        # A named article is not its material as such (``_RAW_MATERIAL``).
+        named = frozenset().union(*(term.headings for term in terms))
+        raw = primary_form_headings() - named if terms else frozenset()
+        return cls(headings, lowered, wording, raw, tuple(rules))
 
     def adjusted(self, score: float, doc: int) -> float:
         """``score`` (in [0, 1]) of subheading document ``doc`` with the bonuses and the
@@ -387,6 +396,8 @@ class _Lexicon:
             score = (score + (_SAME_MATERIAL if same else 0.0)) / (1 + _SAME_MATERIAL)
             if says and not same:
                 score *= _OTHER_MATERIAL
+        if code[:4] in self.raw:
+            score *= _RAW_MATERIAL
         return score * _OTHER_MATERIAL if code[:2] in self.lowered else score
 
     def adjust_all(self, scores: Any) -> Any:
@@ -404,6 +415,8 @@ class _Lexicon:
                 same[naming[word]] = True
             scores = (scores + _SAME_MATERIAL * same) / (1 + _SAME_MATERIAL)
             scores = np.where(names_any & ~same, scores * _OTHER_MATERIAL, scores)
+        if self.raw:
+            scores = np.where(np.isin(headings, sorted(self.raw)), scores * _RAW_MATERIAL, scores)
         if self.lowered:
             scores = np.where(
                 np.isin(chapters, sorted(self.lowered)), scores * _OTHER_MATERIAL, scores
