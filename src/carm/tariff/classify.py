@@ -355,7 +355,8 @@ class _Lexicon:
     is not glassware nor plastics; and ``wording``: the nomenclature's words for those materials,
     which lift a subheading whose own text says its goods are of them and lower one that names
     only others (``_SAME_MATERIAL``: "wool socks" are 6115.94, "of wool or fine animal hair", not
-    6115.95, "of cotton").
+    6115.95, "of cotton"). ``raw``: when it names an article, the headings of materials as such
+    (``_RAW_MATERIAL``) other than the article's own.
     """
 
     headings: frozenset[str]
@@ -378,9 +379,8 @@ class _Lexicon:
             heading for term in terms for heading in term.headings if heading[:2] not in lowered
         )
         wording = frozenset().union(*(material.wording for material in materials.values()))
-        # A named article is not its material as such (``_RAW_MATERIAL``).
-        named = frozenset().union(*(term.headings for term in terms))
-        raw = primary_form_headings() - named if terms else frozenset()
+        articles = frozenset().union(*(term.headings for term in terms))
+        raw = primary_form_headings() - articles if terms else frozenset()
         return cls(headings, lowered, wording, raw, tuple(rules))
 
     def adjusted(self, score: float, doc: int) -> float:
