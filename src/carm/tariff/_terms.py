@@ -63,7 +63,7 @@ def main_part(text: str) -> str:
 _MODIFIED: Final = frozenset({
     "rack", "holder", "stand", "organizer", "organiser", "case", "cover", "bag", "box",
     "dispenser", "opener", "mount", "protector", "tray", "horn", "polish", "dryer", "cleaner",
-    "kit", "mat", "hook", "brush", "bucket", "shelf", "storage", "container", "clip", "strap", "band", "pad",
+    "mat", "hook", "brush", "bucket", "shelf", "storage", "container", "clip", "strap", "band", "pad",
     "sleeve", "shade", "base", "pouch", "skin", "refill", "replacement", "part", "accessory",
     "operated", "powered", "shaped", "themed", "print", "pattern", "decal", "sticker",
 })  # fmt: skip
