@@ -298,3 +298,16 @@ def test_a_named_article_is_not_its_material_as_such(monkeypatch: pytest.MonkeyP
         assert classify(text, limit=1, method="hybrid")[0].hs6 == "722300"
     # a term whose own headings are semi-manufactures keeps them: tape is 39.19
     assert classify("packaging tape, 48 mm", limit=1, method="keywords")[0].heading == "3919"
+
+
+def test_a_term_before_another_term_in_one_phrase_modifies_it() -> None:
+    assert [term for term, _ in product_terms_in("Beef Jerky Original 10 oz")] == ["jerky"]
+    assert [term for term, _ in product_terms_in("Instant Ramen Noodles Chicken Flavor")] == [
+        "noodle"
+    ]
+    # a comma or an ampersand ends the phrase: the dog food is dog food
+    assert [term for term, _ in product_terms_in("Dry Dog Food, Chicken & Rice Formula")] == [
+        "dog food",
+        "chicken",
+    ]
+    assert classify("Instant Ramen Noodles Chicken Flavor 24 pack", limit=1)[0].heading == "1902"

@@ -66,6 +66,8 @@ _MODIFIED: Final = frozenset({
     "mat", "hook", "brush", "bucket", "shelf", "storage", "container", "clip", "strap", "band", "pad",
     "sleeve", "shade", "base", "pouch", "skin", "refill", "replacement", "part", "accessory",
     "operated", "powered", "shaped", "themed", "print", "pattern", "decal", "sticker",
+    "bowl", "plate", "cup", "jar", "maker", "cutter", "scoop", "grinder", "dish", "flavor",
+    "flavour", "flavored", "flavoured", "scented", "scent",
 })  # fmt: skip
 """Words that, after a product term, make it a modifier of another thing: a "shoe rack" is a
 rack, a "candle holder" a holder, "battery operated" lights are lights (in English compounds the
@@ -74,10 +76,19 @@ last noun names the thing)."""
 
 def terms_in(text: str) -> list[Term]:
     """The product terms of the main part of ``text`` (:func:`main_part`): longest first, never
-    overlapping, none that modifies the word after it (``_MODIFIED``)."""
+    overlapping, none that modifies the word after it (``_MODIFIED``) or the term right after it
+    ("beef jerky" is jerky, "chicken noodles" noodles)."""
+    return [term for part in _PHRASES.split(main_part(text)) for term in _terms_of(part)]
+
+
+# Where one noun phrase of a title ends and the next begins ("Dog Food, Chicken & Rice").
+_PHRASES: Final = re.compile(r"[,;:/&()|+\[\]]| [-–—] ")
+
+
+def _terms_of(phrase: str) -> list[Term]:
     terms = _product_terms()
-    words = plain_words(main_part(text))
-    found: list[tuple[int, Term]] = []
+    words = plain_words(phrase)
+    found: dict[int, tuple[int, Term]] = {}  # start: (end, term)
     taken: set[int] = set()
     for size in (3, 2, 1):
         for start in range(len(words) - size + 1):
@@ -88,8 +99,8 @@ def terms_in(text: str) -> list[Term]:
             taken.update(span)  # a modifier's words are not another term's either
             following = words[start + size] if start + size < len(words) else ""
             if following not in _MODIFIED:
-                found.append((start, term))
-    return [term for _, term in sorted(found, key=lambda item: item[0])]
+                found[start] = (start + size, term)
+    return [term for start, (end, term) in sorted(found.items()) if end not in found]
 
 
 def product_terms_in(text: str) -> list[tuple[str, str]]:
