@@ -83,11 +83,18 @@ def main() -> None:
 
 
 def without_seen_terms(texts: Iterable[str]) -> set[str]:
-    """Drop from the lexicon every product term these texts use (for the rest of the run)."""
-    seen = {term.term for text in texts for term in _terms.terms_in(text)}
-    kept = {key: term for key, term in _terms._product_terms().items() if term.term not in seen}
-    _terms._product_terms = lambda: kept  # type: ignore[assignment]
-    return seen
+    """Drop from the lexicon every product term these texts use (for the rest of the run), and
+    then the shorter terms that dropping a longer one brings to light ("dress" in "dress shirt")."""
+    texts = list(texts)
+    everything = _terms._product_terms()
+    seen: set[str] = set()
+    while True:
+        kept = {key: term for key, term in everything.items() if term.term not in seen}
+        _terms._product_terms = lambda kept=kept: kept  # type: ignore[misc]
+        found = {term.term for text in texts for term in _terms.terms_in(text)}
+        if not found:
+            return seen
+        seen |= found
 
 
 if __name__ == "__main__":
