@@ -241,7 +241,7 @@ def test_only_the_main_part_of_a_description_names_its_materials() -> None:
 
 
 def test_a_product_term_that_modifies_the_next_word_or_names_a_use_is_not_the_goods() -> None:
-    assert product_terms_in("bamboo shoe rack, 4 tier") == []
+    assert product_terms_in("bamboo boot tray, 4 pack") == []
     assert product_terms_in("Battery Operated LED Candles") == [
         ("candle", "candles tapers and the like")
     ]
