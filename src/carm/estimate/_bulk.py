@@ -47,8 +47,7 @@ _BATCH: list[Shipment] = []
 
 
 def _work(start: int, stop: int, settings: Settings | None) -> Packed:
-    schedules: dict[date, Schedule] = {}
-    return pack(_one(shipment, settings, schedules) for shipment in _BATCH[start:stop])
+    return _work_sent(_BATCH[start:stop], settings)
 
 
 def _work_sent(chunk: Sequence[Shipment], settings: Settings | None) -> Packed:

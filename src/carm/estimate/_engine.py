@@ -541,7 +541,7 @@ def estimate_figures(
         schedule = schedules.get(day)
         if schedule is None:
             schedule = schedules[day] = load_schedule(as_of=day)
-    return _estimate(shipment, settings, None, None, None, working=False, schedule_in_use=schedule)
+    return _estimate(shipment, settings, schedule, None, None, working=False)
 
 
 def _estimate(
@@ -552,7 +552,6 @@ def _estimate(
     treatments: TreatmentTable | None,
     *,
     working: bool,
-    schedule_in_use: Schedule | None = None,
 ) -> Estimate:
     errors = ErrorCollector("the shipment cannot be estimated")
     checked = check_shipment(shipment, errors)
@@ -560,13 +559,8 @@ def _estimate(
     if not isinstance(cast(object, shipment.release_date), date):
         errors.raise_if_any()  # nothing more can be checked without the date
     day = shipment.release_date
-    # "is None", not "or": a schedule's truth is its length.
-    if schedule is not None:
-        schedule_in_use = schedule
-    elif schedule_in_use is None:
-        schedule_in_use = load_schedule(as_of=day)
-    in_use = (
-        schedule_in_use,
+    in_use = (  # "is not None", not "or": a schedule's truth is its length
+        schedule if schedule is not None else load_schedule(as_of=day),
         tables if tables is not None else default_tables(),
         treatments if treatments is not None else default_table(),
     )
