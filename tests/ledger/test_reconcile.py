@@ -4,6 +4,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -109,10 +110,13 @@ _AMOUNTS = st.one_of(
 )
 
 
-@given(
-    st.lists(st.tuples(_NUMBERS, _AMOUNTS), min_size=1, max_size=8),
-    st.lists(st.tuples(_NUMBERS, _AMOUNTS), min_size=1, max_size=8),
-)
+def _two_sides(numbers: st.SearchStrategy[Any], amounts: st.SearchStrategy[str], most: int) -> Any:
+    """Hypothesis draws a statement and books, each a list of (number, amount) pairs."""
+    side = st.lists(st.tuples(numbers, amounts), min_size=1, max_size=most)
+    return given(side, side)
+
+
+@_two_sides(_NUMBERS, _AMOUNTS, most=8)
 def test_pairs_at_once_agree_with_rows_one_by_one(
     statement: list[tuple[object, str]], books: list[tuple[object, str]]
 ) -> None:
@@ -190,10 +194,7 @@ _DIGIT_NUMBERS = st.sampled_from(
 _CLEAN_AMOUNTS = st.from_regex(r"-?[0-9]{1,3}\.[0-9]{2}", fullmatch=True)
 
 
-@given(
-    st.lists(st.tuples(_DIGIT_NUMBERS, _CLEAN_AMOUNTS), min_size=1, max_size=30),
-    st.lists(st.tuples(_DIGIT_NUMBERS, _CLEAN_AMOUNTS), min_size=1, max_size=30),
-)
+@_two_sides(_DIGIT_NUMBERS, _CLEAN_AMOUNTS, most=30)
 def test_sorted_columns_dictionaries_and_rows_agree(
     statement: list[tuple[str, str]], books: list[tuple[str, str]]
 ) -> None:

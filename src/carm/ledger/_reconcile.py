@@ -448,6 +448,11 @@ def _numbered(numbers: list[str], cents: Any, rows: Any) -> Iterator[tuple[str, 
     return zip(map(numbers.__getitem__, rows.tolist()), cents[rows].tolist(), strict=True)
 
 
+def _priced(numbers: list[str], cents: Any, rows: Any) -> tuple[tuple[str, Decimal], ...]:
+    """(number, amount) of each row in ``rows``, in their order."""
+    return tuple((number, _money(each)) for number, each in _numbered(numbers, cents, rows))
+
+
 def _from_sorted(found: SortedMatch, statement: list[str], books: list[str]) -> Reconciliation:
     """The reconciliation of :func:`match_sorted`'s row indices (small categories row by row)."""
     import numpy as np
@@ -475,14 +480,8 @@ def _from_sorted(found: SortedMatch, statement: list[str], books: list[str]) -> 
             for number, cents in _numbered(numbers, all_cents, rows):
                 repeated.setdefault(number, []).append(cents)
             duplicates += [Duplicate(side, n, tuple(map(_money, c))) for n, c in repeated.items()]
-        only_statement = tuple(
-            (number, _money(cents))
-            for number, cents in _numbered(statement, statement_cents, found.only_in_statement)
-        )
-        only_books = tuple(
-            (number, _money(cents))
-            for number, cents in _numbered(books, book_cents, found.only_in_books)
-        )
+        only_statement = _priced(statement, statement_cents, found.only_in_statement)
+        only_books = _priced(books, book_cents, found.only_in_books)
     finally:
         if collecting:
             gc.enable()
