@@ -89,7 +89,9 @@ def model_digest(folder: Path) -> str:
         known = json.loads(kept.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
-    if isinstance(known, dict) and isinstance(known.get(key), str):
+    if not isinstance(known, dict):
+        known = {}
+    if isinstance(known.get(key), str):
         return str(known[key])
     digest = hashlib.sha256()
     with weights.open("rb") as handle:
@@ -99,9 +101,7 @@ def model_digest(folder: Path) -> str:
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
         fresh = kept.with_suffix(f".{os.getpid()}.tmp")
-        fresh.write_text(
-            json.dumps({**(known if isinstance(known, dict) else {}), key: found}), encoding="utf-8"
-        )
+        fresh.write_text(json.dumps({**known, key: found}), encoding="utf-8")
         fresh.replace(kept)
     except OSError:
         pass

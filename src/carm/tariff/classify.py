@@ -178,8 +178,10 @@ def canadian_lines() -> Iterator[tuple[str, str]]:
         yield row["tariff_item"].replace(".", "")[:6], row["description"]
 
 
+@cache
 def sources_digest() -> str:
-    """The SHA-256 of the bundled files the index is built from."""
+    """The SHA-256 of the bundled files the index is built from (read once per process: the
+    keyword index and the vectors both check it)."""
     digest = hashlib.sha256()
     for name in _SOURCES:
         digest.update(resources.files("carm.tariff").joinpath("data", name).read_bytes())
