@@ -191,3 +191,23 @@ def test_the_models_digest_is_kept_while_its_file_is_unchanged(
     # A cache file that is not JSON is only a cache.
     (Path(os.environ["CARM_CACHE_DIR"]) / "tariff" / "model_digests.json").write_text("{", "utf-8")
     assert _encoder.model_digest(folder) == hashlib.sha256(b"weights two, longer").hexdigest()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stainless Steel Insulated Water Bottle with Spout Lid",  # term, materials, raw forms
+        "wool socks",  # materials' wording within a heading
+        "glass table lamp",  # term and material
+        "garlic powder",  # neither
+    ],
+)
+def test_the_keyword_and_array_forms_of_the_lexicons_adjust_alike(text: str) -> None:
+    import numpy as np
+
+    from carm.tariff.classify import _index, _Lexicon, terms_in
+
+    lexicon = _Lexicon.of(text, terms_in(text))
+    scores = np.linspace(0.0, 1.0, len(_index().subheadings.codes))
+    one_by_one = [lexicon.adjusted(float(score), doc) for doc, score in enumerate(scores)]
+    assert np.allclose(lexicon.adjust_all(scores), one_by_one, rtol=0, atol=1e-12)
